@@ -1,0 +1,61 @@
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { existsSync } from "node:fs";
+import { copyFile, rename, rm } from "node:fs/promises";
+
+/** An open DuckDB database and one connection to it. */
+export interface Warehouse {
+  path: string;
+  instance: DuckDBInstance;
+  db: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Open a warehouse file (":memory:" for a throwaway one).
+ * Read-only opens let the site loaders read while nothing writes.
+ */
+export async function openWarehouse(path: string, options: { readOnly?: boolean } = {}): Promise<Warehouse> {
+  if (options.readOnly && path !== ":memory:" && !existsSync(path)) {
+    throw new Error(`warehouse ${path} does not exist; run \`lens run\` (or \`npm run build\`) first`);
+  }
+  const config: Record<string, string> = {};
+  if (options.readOnly) config.access_mode = "READ_ONLY";
+  const instance = await DuckDBInstance.create(path, config);
+  const db = await instance.connect();
+  // The business calendar lives in one zone; pin it so months and days never depend on the machine.
+  await db.run("set TimeZone = 'Asia/Shanghai'");
+  return {
+    path,
+    instance,
+    db,
+    close() {
+      db.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/**
+ * Change a warehouse atomically: copy it, let `change` work on the copy, and swap the copy in only
+ * when `change` succeeds. On failure the copy is deleted and the original stays exactly as it was.
+ */
+export async function withWarehouseCopy<T>(path: string, change: (w: Warehouse) => Promise<T>): Promise<T> {
+  const work = `${path}.building`;
+  await rm(work, { force: true });
+  await rm(`${work}.wal`, { force: true });
+  if (existsSync(path)) await copyFile(path, work);
+  const w = await openWarehouse(work);
+  let result: T;
+  try {
+    result = await change(w);
+    await w.db.run("checkpoint");
+  } catch (error) {
+    w.close();
+    await rm(work, { force: true });
+    await rm(`${work}.wal`, { force: true });
+    throw error;
+  }
+  w.close();
+  await rename(work, path);
+  return result;
+}
