@@ -3,17 +3,20 @@ import { afterEach } from "vitest";
 import { buildModels, readProject } from "../../lib/models/project.ts";
 import { openWarehouse, type Warehouse } from "../../lib/warehouse/open.ts";
 import { ensureRawTables } from "../../loaders/raw-tables.ts";
+import { writeConfigTables } from "../../lib/config/config-tables.ts";
+import { LensConfig } from "../../lib/config/lens-config.ts";
 
 const open: Warehouse[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-/** A fresh in-memory warehouse with every (empty) raw table; closed after the test. */
-export async function freshWarehouse(): Promise<Warehouse> {
+/** A fresh in-memory warehouse with every (empty) raw table and the config tables; closed after the test. */
+export async function freshWarehouse(config: unknown = {}): Promise<Warehouse> {
   const w = await openWarehouse(":memory:");
   open.push(w);
   await ensureRawTables(w.db);
+  await writeConfigTables(w.db, LensConfig.parse(config));
   return w;
 }
 
