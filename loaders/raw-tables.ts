@@ -13,11 +13,14 @@ export const LINEAGE_COLUMNS = [
   { name: "_loaded_at", type: "timestamp", description: "When the load that wrote this row ran." },
 ] as const;
 
-/** DDL for an entity's raw table, keyed on the contract key. */
+/**
+ * DDL for an entity's raw table. The contract key is unique because the loader makes it so (it keeps one
+ * row per key and replaces changed rows); no PRIMARY KEY index, because building that index costs more than
+ * the rest of a 10-million-row load. `lens test` and the load tests check the key.
+ */
 export function rawTableDdl(contract: EntityContract): string {
   const cols = contract.columns.map((c) => `"${c.name}" ${c.type}${c.required ? " not null" : ""}`);
   for (const c of LINEAGE_COLUMNS) cols.push(`"${c.name}" ${c.type}`);
-  cols.push(`primary key (${contract.key.map((k) => `"${k}"`).join(", ")})`);
   return `create table if not exists ${rawTableName(contract.entity)} (\n  ${cols.join(",\n  ")}\n)`;
 }
 

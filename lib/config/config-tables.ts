@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { mergeTargets } from "./default-targets.ts";
 import type { LensConfig } from "./lens-config.ts";
 
 /**
@@ -9,4 +10,23 @@ export async function writeConfigTables(db: DuckDBConnection, config: LensConfig
   const entries = Object.entries(config.metrics);
   const cols = entries.map(([k, v]) => `$${k}::${Number.isInteger(v) ? "bigint" : "double"} as "${k}"`).join(", ");
   await db.run(`create or replace table config_metrics as select ${cols}`, Object.fromEntries(entries));
+  await writeTargets(db, config);
+}
+
+/**
+ * Write `config_targets`: one row per KPI, the catalogue's defaults with `config.targets` laid over them
+ * (same `kpi` replaces, a new one is added). kpi_scorecard reads it.
+ */
+async function writeTargets(db: DuckDBConnection, config: LensConfig): Promise<void> {
+  await db.run(
+    `create or replace table config_targets (
+      kpi varchar primary key, label varchar not null, target double not null, direction varchar not null,
+      unit varchar not null, period varchar not null, at_risk_margin double not null
+    )`,
+  );
+  for (const t of mergeTargets(config.targets)) {
+    await db.run("insert into config_targets values ($1, $2, $3, $4, $5, $6, $7)", [
+      t.kpi, t.label, t.target, t.direction, t.unit, t.period, t.at_risk_margin,
+    ]);
+  }
 }

@@ -15,6 +15,10 @@ export const MetricsConfig = z
     potential_annual_spend: z.number().min(0).default(1000).describe("Potential tier: annual spend above this (¥), or ≥ 2 orders."),
     growth_months_from: z.int().default(3).describe("Lifecycle: growth stage starts this many months after first purchase."),
     mature_months_from: z.int().default(6).describe("Lifecycle: mature after this many months."),
+    decline_window_days: z.int().min(1).default(180).describe("Lifecycle: decline when purchase days in the last this-many days are fewer than in the same span before."),
+    warning_feedback_days: z.int().min(1).default(90).describe("Churn warning: a detractor (NPS ≤ 6) or CSAT ≤ 2 answer within this many days fires."),
+    warning_p_alive_below: z.number().min(0).max(1).default(0.5).describe("Churn warning: P(alive) from the BG/NBD model below this fires."),
+    advisor_response_hours: z.number().min(0).default(24).describe("Churn warning: an advisor must contact the customer within this many hours."),
     points_value: z.number().min(0).default(0.01).describe("¥ value of one point at redemption (100 points = ¥1)."),
     low_redemption_rate: z.number().min(0).max(1).default(0.2).describe("Benefits used by fewer than this share of those offered are flagged."),
     first_response_minutes: z.int().min(1).default(30).describe("Default first-response SLA in minutes."),
@@ -23,6 +27,14 @@ export const MetricsConfig = z
     resolution_hours_major: z.number().default(72).describe("Resolution SLA for major (重大) complaints (escalated)."),
     business_hours_start: z.int().min(0).max(23).default(9).describe("Business hours start (local hour) for the business-hours SLA option."),
     business_hours_end: z.int().min(1).max(24).default(18).describe("Business hours end (local hour)."),
+    sla_business_hours: z.int().min(0).max(1).default(0).describe("1: SLA clocks count business hours only (Mon–Fri, business_hours_start–end); 0: wall clock."),
+    sla_pre_sale_minutes: z.int().min(1).default(60).describe("First-response SLA for pre-sale (售前) tickets, minutes."),
+    sla_after_sale_core_minutes: z.int().min(1).default(60).describe("First-response SLA for after-sale tickets of core customers, minutes."),
+    sla_after_sale_basic_minutes: z.int().min(1).default(240).describe("First-response SLA for after-sale tickets of other (potential, basic) customers, minutes."),
+    callback_hours: z.number().min(0).default(24).describe("A post-service callback (回访) counts when made within this many hours of resolution."),
+    max_contacts_to_resolve: z.int().min(1).default(3).describe("'Resolved within N contacts' uses this N."),
+    repeat_complaint_days: z.int().min(1).default(30).describe("A complaint is a repeat when the same customer complained within this many days before."),
+    new_customer_days: z.int().min(1).default(90).describe("First-service CSAT of new customers: the first CSAT answer within this many days of signup or first order."),
   })
   .prefault({});
 export type MetricsConfig = z.infer<typeof MetricsConfig>;
@@ -39,11 +51,23 @@ export const Target = z.object({
 });
 export type Target = z.infer<typeof Target>;
 
+/** How each folder under sql/ is stored; a model's contract can override it with `materialized`. */
+export const ModelsConfig = z
+  .object({
+    materialized: z
+      .record(z.string(), z.enum(["view", "table"]))
+      .default({ staging: "view", intermediate: "table", marts: "table" })
+      .describe("Materialization per folder under sql/; folders not listed build tables."),
+  })
+  .prefault({});
+export type ModelsConfig = z.infer<typeof ModelsConfig>;
+
 /** The whole project config, `lens.config.json` at the project root. Every key is optional. */
 export const LensConfig = z.object({
   warehouse: z.string().default("data/warehouse.duckdb"),
   timezone: z.string().default("Asia/Shanghai"),
   metrics: MetricsConfig,
+  models: ModelsConfig,
   /** Replaces the default target of a KPI with the same `kpi`, or adds one. */
   targets: z.array(Target).default([]),
 });

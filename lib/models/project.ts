@@ -1,101 +1,79 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { readFileSync } from "node:fs";
-import { basename, relative } from "node:path";
-import { globSync } from "tinyglobby";
+import { LensConfig } from "../config/lens-config.ts";
+import { buildModel } from "./build-model.ts";
 import { tablesReadBy } from "./dependencies.ts";
+import { discoverModels } from "./discover.ts";
+import { topologicalOrder } from "./graph.ts";
+import type { Model } from "./model.ts";
 
-/** How a model is stored in the warehouse. */
-export type Materialization = "view" | "table";
+export type { Materialization, Model } from "./model.ts";
+export { DEFAULT_MATERIALIZATION } from "./discover.ts";
+export { topologicalOrder } from "./graph.ts";
 
-/** One SQL model: a file under sql/<layer>/ whose name is the table it builds. */
-export interface Model {
-  name: string;
-  layer: string;
-  file: string;
-  sql: string;
-  materialized: Materialization;
-  /** Models this one reads. */
-  dependsOn: string[];
-  /** Warehouse tables this one reads that no model builds (raw_*, config_*). */
-  sources: string[];
+/** Options for reading the model folder. */
+export interface ReadProjectOptions {
+  /** Supplies the per-folder materialization (`models.materialized`). */
+  config?: LensConfig;
+  /** Check that every table a model reads is a model or exists in `db` (default true; lineage turns it off). */
+  checkSources?: boolean;
 }
 
-export const DEFAULT_MATERIALIZATION: Record<string, Materialization> = {
-  staging: "view",
-  intermediate: "table",
-  marts: "table",
-};
-
-/** Read every model under `sqlDir`, parse its dependencies with DuckDB, and return them in build order. */
-export async function readProject(db: DuckDBConnection, sqlDir = "sql"): Promise<Model[]> {
-  const files = globSync("**/*.sql", { cwd: sqlDir, absolute: true }).sort();
-  const byName = new Map<string, string>();
-  const drafts: Omit<Model, "dependsOn" | "sources">[] = [];
-  const reads = new Map<string, string[]>();
-  for (const file of files) {
-    const name = basename(file, ".sql").toLowerCase();
-    const rel = relative(process.cwd(), file);
-    const clash = byName.get(name);
-    if (clash) throw new Error(`two models are named ${name}: ${clash} and ${rel}; file names are table names and must be unique`);
-    byName.set(name, rel);
-    const layer = relative(sqlDir, file).split(/[\\/]/)[0];
-    const sql = readFileSync(file, "utf8").trim().replace(/;\s*$/, "");
-    drafts.push({ name, layer, file: rel, sql, materialized: DEFAULT_MATERIALIZATION[layer] ?? "table" });
-    reads.set(name, await tablesReadBy(db, sql, rel));
-  }
-  const existing = new Set(
-    (await db.runAndReadAll("select table_name from information_schema.tables where table_schema = 'main'")).getRows().map((r) => String(r[0])),
-  );
-  const models = drafts.map((d) => {
-    const all = reads.get(d.name) ?? [];
-    const dependsOn = all.filter((t) => byName.has(t));
-    const sources = all.filter((t) => !byName.has(t));
-    const missing = sources.filter((t) => !existing.has(t));
+/**
+ * Read every model under `sqlDir` (SQL and TS), its contract and its dependencies (parsed by DuckDB
+ * from the SQL, declared by TS models), and return them in build order. Name clashes, cycles and
+ * reads of tables that are neither models nor in `db` are errors naming the files.
+ */
+export async function readProject(db: DuckDBConnection, sqlDir = "sql", options: ReadProjectOptions = {}): Promise<Model[]> {
+  const config = options.config ?? LensConfig.parse({});
+  const drafts = await discoverModels(sqlDir, config.models.materialized);
+  const names = new Set(drafts.map((d) => d.name));
+  const existing = options.checkSources === false ? undefined : await existingTables(db);
+  const models: Model[] = [];
+  for (const d of drafts) {
+    const reads =
+      d.kind === "sql" ? await tablesReadBy(db, d.sql, d.file) : [...new Set(d.ts!.dependsOn.map((t) => t.toLowerCase()))].sort();
+    if (reads.includes(d.name)) throw new Error(`dependency cycle: ${d.file} reads its own table ${d.name}`);
+    const dependsOn = reads.filter((t) => names.has(t));
+    const sources = reads.filter((t) => !names.has(t));
+    const missing = existing ? sources.filter((t) => !existing.has(t)) : [];
     if (missing.length > 0) {
-      throw new Error(`${d.file} reads ${missing.join(", ")}, which is neither a model under sql/ nor a loaded table`);
+      throw new Error(
+        `${d.file} reads ${missing.join(", ")}, which is neither a model under ${sqlDir}/ nor a table in the warehouse` +
+          (missing.some((t) => t.startsWith("raw_")) ? " (load the sources first: lens load)" : " (check the spelling, or add the model)"),
+      );
     }
-    return { ...d, dependsOn, sources };
-  });
+    models.push({ ...d, dependsOn, sources });
+  }
+  if (existing) {
+    for (const m of models) {
+      for (const [column, c] of Object.entries(m.contract?.columns ?? {})) {
+        const to = c.relationships?.to.toLowerCase();
+        if (to && !names.has(to) && !existing.has(to)) {
+          throw new Error(`${m.contractFile}: column ${column} relates to ${to}, which is neither a model under ${sqlDir}/ nor a table in the warehouse`);
+        }
+      }
+    }
+  }
   return topologicalOrder(models);
 }
 
-/** Order models so each comes after what it reads; a cycle is an error naming its files. */
-export function topologicalOrder(models: Model[]): Model[] {
-  const byName = new Map(models.map((m) => [m.name, m]));
-  const state = new Map<string, "visiting" | "done">();
-  const ordered: Model[] = [];
-  const visit = (m: Model, path: Model[]) => {
-    const s = state.get(m.name);
-    if (s === "done") return;
-    if (s === "visiting") {
-      const cycle = [...path.slice(path.indexOf(m)), m];
-      throw new Error(`dependency cycle: ${cycle.map((c) => c.file).join(" → ")}`);
-    }
-    state.set(m.name, "visiting");
-    for (const dep of [...m.dependsOn].sort()) visit(byName.get(dep)!, [...path, m]);
-    state.set(m.name, "done");
-    ordered.push(m);
-  };
-  for (const m of [...models].sort((a, b) => a.name.localeCompare(b.name))) visit(m, []);
-  return ordered;
+/** Lower-case names of every table and view in `db`; `main` ones unqualified, others as schema.name. */
+export async function existingTables(db: DuckDBConnection): Promise<Set<string>> {
+  const reader = await db.runAndReadAll(
+    "select table_schema, table_name from information_schema.tables where table_catalog = current_database()",
+  );
+  return new Set(
+    reader.getRows().map(([schema, name]) => {
+      const n = String(name).toLowerCase();
+      return String(schema) === "main" ? n : `${String(schema).toLowerCase()}.${n}`;
+    }),
+  );
 }
 
-/** Build the given models in order with create-or-replace. Errors name the model file. */
-export async function buildModels(db: DuckDBConnection, models: Model[]): Promise<void> {
-  for (const m of models) {
-    const kind = m.materialized === "view" ? "view" : "table";
-    try {
-      // Drop whichever kind exists first: a model can change from view to table.
-      const old = await db.runAndReadAll(
-        "select table_type from information_schema.tables where table_schema = 'main' and table_name = $1",
-        [m.name],
-      );
-      const oldType = old.getRows()[0]?.[0];
-      if (oldType === "VIEW") await db.run(`drop view "${m.name}"`);
-      else if (oldType !== undefined) await db.run(`drop table "${m.name}"`);
-      await db.run(`create ${kind} "${m.name}" as ${m.sql}`);
-    } catch (error) {
-      throw new Error(`${m.file}: ${(error as Error).message}`);
-    }
-  }
+/**
+ * Build every given model in order, unconditionally (tests and one-off builds; `lens build` adds
+ * change detection, logs and the copy-and-swap). Errors name the model file and line.
+ */
+export async function buildModels(db: DuckDBConnection, models: Model[], config: LensConfig = LensConfig.parse({})): Promise<void> {
+  for (const m of models) await buildModel(db, m, config);
 }

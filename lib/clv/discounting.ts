@@ -1,0 +1,28 @@
+/** Weeks in an average calendar month (365.25 / 12 / 7). */
+export const WEEKS_PER_MONTH = 365.25 / 12 / 7;
+
+/**
+ * Expected purchases over a horizon of whole months, undiscounted and discounted.
+ *
+ * Discounting: the purchases expected in month k (E[Y(k months)] − E[Y(k−1 months)], from the model's
+ * own conditional expectation, so the decay of an at-risk customer's buying is respected) are valued at
+ * the end of month k and discounted by (1 + annual rate)^(−k/12), i.e. monthly compounding at the
+ * equivalent monthly rate (1 + d)^(1/12) − 1. CLV multiplies the discounted purchases by the expected
+ * spend per purchase and the margin.
+ *
+ * @param cumulative expected purchases in (0, t] for t in weeks
+ */
+export function discountedPurchases(
+  cumulative: (weeks: number) => number,
+  horizonMonths: number,
+  annualDiscountRate: number,
+): { purchases: number; discounted: number } {
+  let previous = 0;
+  let discounted = 0;
+  for (let k = 1; k <= horizonMonths; k++) {
+    const current = cumulative(k * WEEKS_PER_MONTH);
+    discounted += (current - previous) * Math.pow(1 + annualDiscountRate, -k / 12);
+    previous = current;
+  }
+  return { purchases: previous, discounted };
+}

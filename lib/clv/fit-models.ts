@@ -1,0 +1,71 @@
+import { bgnbdLogLikelihoodWithGradient, rfmGroups, totalCustomers, type BgNbdParams, type RfmGroups } from "./bgnbd.ts";
+import { gammaGammaLogLikelihoodWithGradient, type GammaGammaParams, type SpendGroups } from "./gamma-gamma.ts";
+import { fitMle, type MleFit } from "./maximum-likelihood.ts";
+
+export type BgNbdFit = MleFit<BgNbdParams & Record<string, number>>;
+export type GammaGammaFit = MleFit<GammaGammaParams & Record<string, number>>;
+
+/** Above this many groups the multi-start search runs on coarsened groups. */
+const COARSE_ABOVE = 5_000;
+
+/**
+ * Merge groups whose t_x and T round to the same whole week (x stays exact), at their weighted mean
+ * t_x and T. The likelihood of the merged groups is close to the exact one, so its optimum is a start
+ * from which the exact fit converges in a few steps.
+ */
+export function coarsenRfm(groups: RfmGroups): RfmGroups {
+  const cells = new Map<string, { x: number; tx: number; T: number; n: number }>();
+  for (let i = 0; i < groups.x.length; i++) {
+    const key = `${groups.x[i]}|${Math.round(groups.tx[i])}|${Math.round(groups.T[i])}`;
+    const n = groups.n[i];
+    const cell = cells.get(key);
+    if (cell) {
+      cell.tx += n * groups.tx[i];
+      cell.T += n * groups.T[i];
+      cell.n += n;
+    } else cells.set(key, { x: groups.x[i], tx: n * groups.tx[i], T: n * groups.T[i], n });
+  }
+  return rfmGroups([...cells.values()].map((c) => ({ x: c.x, tx: c.tx / c.n, T: c.T / c.n, n: c.n })));
+}
+
+/**
+ * Fit BG/NBD by maximum likelihood on compressed (x, t_x, T) groups. Starts are generic, scaled to the
+ * data's purchase rate so the time unit does not matter: α = r / (Σx / ΣT).
+ */
+export function fitBgNbd(groups: RfmGroups): BgNbdFit {
+  const customers = totalCustomers(groups);
+  if (customers === 0) throw new Error("BG/NBD: no customers to fit");
+  let repeat = 0;
+  let exposure = 0;
+  for (let i = 0; i < groups.x.length; i++) {
+    repeat += groups.n[i] * groups.x[i];
+    exposure += groups.n[i] * groups.T[i];
+  }
+  if (repeat === 0) throw new Error("BG/NBD: no customer has a repeat transaction, so the model cannot be fitted");
+  const rate = repeat / Math.max(exposure, 1e-9);
+  const starts: (BgNbdParams & Record<string, number>)[] = [
+    { r: 1, alpha: 1 / rate, a: 1, b: 1 },
+    { r: 0.5, alpha: 0.5 / rate, a: 0.5, b: 3 },
+    { r: 2, alpha: 2 / rate, a: 2, b: 10 },
+  ];
+  // Many groups (large or day-resolution data): search on week-rounded groups first, refine on the exact ones.
+  const coarse = groups.x.length > COARSE_ABOVE ? coarsenRfm(groups) : undefined;
+  return fitMle(["r", "alpha", "a", "b"], (p) => bgnbdLogLikelihoodWithGradient(p, groups), customers, starts, {
+    coarse: coarse && ((p) => bgnbdLogLikelihoodWithGradient(p, coarse)),
+  });
+}
+
+/** Fit Gamma-Gamma by maximum likelihood on (x, m) groups of customers with x ≥ 1. */
+export function fitGammaGamma(groups: SpendGroups): GammaGammaFit {
+  const customers = totalCustomers(groups);
+  if (customers < 2) throw new Error("Gamma-Gamma: fewer than two customers with a repeat transaction; the spend model cannot be fitted");
+  let mean = 0;
+  for (let i = 0; i < groups.m.length; i++) mean += (groups.n[i] * groups.m[i]) / customers;
+  // Starts with population mean p·v/(q−1) equal to the observed mean.
+  const starts: (GammaGammaParams & Record<string, number>)[] = [
+    { p: 1, q: 2, v: mean },
+    { p: 5, q: 4, v: (3 * mean) / 5 },
+    { p: 0.5, q: 10, v: 18 * mean },
+  ];
+  return fitMle(["p", "q", "v"], (p) => gammaGammaLogLikelihoodWithGradient(p, groups), customers, starts);
+}

@@ -1,0 +1,128 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { fitBgNbd, fitGammaGamma, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
+import { compareHoldout, type HoldoutComparison } from "./holdout.ts";
+import { loadHoldoutGroups, loadRfmGroups, loadSpendGroups } from "./summary-statistics.ts";
+
+/** BG/NBD estimates as reported: parameters, log-likelihood, standard errors. */
+export interface BgNbdReport {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  log_likelihood: number;
+  std_errors: { r: number; alpha: number; a: number; b: number };
+  customers: number;
+  converged: boolean;
+  fit_ms: number;
+}
+
+/** Gamma-Gamma estimates as reported (v is the scale γ of the papers). */
+export interface GammaGammaReport {
+  p: number;
+  q: number;
+  v: number;
+  log_likelihood: number;
+  std_errors: { p: number; q: number; v: number };
+  /** Customers with at least one repeat transaction (the only ones the spend model uses). */
+  customers: number;
+  converged: boolean;
+  fit_ms: number;
+}
+
+/** Everything `lens clv fit` reports. */
+export interface ClvFitReport {
+  calibration_end: string;
+  holdout_end: string | null;
+  customers: number;
+  /** Distinct (x, t_x, T) groups the BG/NBD likelihood was evaluated on. */
+  groups: number;
+  bgnbd: BgNbdReport;
+  gamma_gamma: GammaGammaReport | null;
+  holdout: HoldoutComparison | null;
+  warnings: string[];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Validate a YYYY-MM-DD date given on the command line; the message names the option. */
+export function parseIsoDate(value: string, option: string): string {
+  const d = new Date(`${value}T00:00:00Z`);
+  if (!ISO_DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+    throw new Error(`${option} must be a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+/** Days from one ISO date to another. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function bgnbdReport(fit: BgNbdFit): BgNbdReport {
+  return {
+    ...fit.params,
+    log_likelihood: fit.logLikelihood,
+    std_errors: { ...fit.stdErrors },
+    customers: fit.customers,
+    converged: fit.converged,
+    fit_ms: fit.milliseconds,
+  } as BgNbdReport;
+}
+
+export function gammaGammaReport(fit: GammaGammaFit): GammaGammaReport {
+  return {
+    ...fit.params,
+    log_likelihood: fit.logLikelihood,
+    std_errors: { ...fit.stdErrors },
+    customers: fit.customers,
+    converged: fit.converged,
+    fit_ms: fit.milliseconds,
+  } as GammaGammaReport;
+}
+
+/**
+ * Fit BG/NBD and Gamma-Gamma on stg_orders up to the calibration end (inclusive; customers whose first
+ * purchase is later are left out), and with a holdout end compare predicted and actual repeat
+ * transactions in (calibration end, holdout end].
+ */
+export async function fitClv(
+  db: DuckDBConnection,
+  options: { calibrationEnd: string; holdoutEnd?: string },
+): Promise<ClvFitReport> {
+  const calibrationEnd = parseIsoDate(options.calibrationEnd, "--calibration-end");
+  const holdoutEnd = options.holdoutEnd === undefined ? null : parseIsoDate(options.holdoutEnd, "--holdout-end");
+  if (holdoutEnd !== null && holdoutEnd <= calibrationEnd) {
+    throw new Error(`--holdout-end (${holdoutEnd}) must be after --calibration-end (${calibrationEnd})`);
+  }
+  const { rows, groups } = await loadRfmGroups(db, calibrationEnd);
+  const customers = rows.reduce((s, r) => s + r.customers, 0);
+  if (customers === 0) {
+    throw new Error(`no purchases (orders not cancelled or refunded) on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
+  }
+  const warnings: string[] = [];
+  const bg = fitBgNbd(groups);
+  if (!bg.converged) warnings.push(`BG/NBD did not converge cleanly (gradient ${bg.gradientNorm.toExponential(2)}); treat the estimates with care`);
+  let gamma: GammaGammaReport | null = null;
+  try {
+    const gg = fitGammaGamma(await loadSpendGroups(db, calibrationEnd));
+    if (!gg.converged) warnings.push(`Gamma-Gamma did not converge cleanly (gradient ${gg.gradientNorm.toExponential(2)})`);
+    if (!(gg.params.q > 1)) warnings.push(`Gamma-Gamma q = ${gg.params.q.toFixed(3)} ≤ 1: the population mean spend is infinite`);
+    gamma = gammaGammaReport(gg);
+  } catch (error) {
+    warnings.push((error as Error).message);
+  }
+  const holdout =
+    holdoutEnd === null
+      ? null
+      : compareHoldout(bg.params, await loadHoldoutGroups(db, calibrationEnd, holdoutEnd), daysBetween(calibrationEnd, holdoutEnd));
+  return {
+    calibration_end: calibrationEnd,
+    holdout_end: holdoutEnd,
+    customers,
+    groups: rows.length,
+    bgnbd: bgnbdReport(bg),
+    gamma_gamma: gamma,
+    holdout,
+    warnings,
+  };
+}

@@ -1,0 +1,126 @@
+import { invertSpd, standardErrorsFromLogHessian } from "./hessian.ts";
+import { minimize, type ValueAndGradient } from "./optimizer.ts";
+
+/** A maximum-likelihood fit of positive parameters. */
+export interface MleFit<P extends Record<string, number>> {
+  params: P;
+  /** Standard errors on the natural scale (delta method from the log scale); NaN when the Hessian is singular. */
+  stdErrors: P;
+  logLikelihood: number;
+  /** Customers (total weight) the fit used. */
+  customers: number;
+  /** Largest |∂(−LL/n)/∂ ln θ| at the optimum. */
+  gradientNorm: number;
+  converged: boolean;
+  /** Passes over the data (value, or value and gradient). */
+  evaluations: number;
+  milliseconds: number;
+}
+
+/** A log-likelihood with its gradient on the natural scale, in the order of `names`. */
+export type LogLikelihoodWithGradient<P> = (params: P) => { value: number; gradient: number[] };
+
+const LOG_BOUND = 20;
+
+/**
+ * Maximise a log-likelihood over positive parameters. The optimiser works on φ = ln θ and on the mean
+ * negative log-likelihood per customer (so tolerances do not depend on sample size): BFGS from every
+ * start (Nelder–Mead first if none converges), then up to three Newton steps with the Hessian from
+ * central differences of the gradient; that Hessian, times the number of customers, gives the standard errors.
+ */
+export function fitMle<P extends Record<string, number>>(
+  names: (keyof P & string)[],
+  logLik: LogLikelihoodWithGradient<P>,
+  customers: number,
+  starts: P[],
+  options: { coarse?: LogLikelihoodWithGradient<P> } = {},
+): MleFit<P> {
+  const started = performance.now();
+  let evaluations = 0;
+  const toParams = (phi: number[]) => Object.fromEntries(names.map((k, i) => [k, Math.exp(phi[i])])) as P;
+  const objectiveOf =
+    (ll: LogLikelihoodWithGradient<P>): ValueAndGradient =>
+    (phi) => {
+      if (phi.some((v) => !(Math.abs(v) < LOG_BOUND))) return { value: Infinity, gradient: phi.map(() => NaN) };
+      evaluations++;
+      const theta = toParams(phi);
+      const { value, gradient } = ll(theta);
+      // d/dφ = θ·d/dθ (chain rule through θ = e^φ).
+      return { value: -value / customers, gradient: gradient.map((g, i) => (-g * theta[names[i]]) / customers) };
+    };
+  const valueAndGradient = objectiveOf(logLik);
+  if (options.coarse) {
+    // Search from every start on the cheap approximate likelihood; only its optimum is refined on the full one.
+    const coarse = objectiveOf(options.coarse);
+    const rough = minimize(
+      (phi) => coarse(phi).value,
+      starts.map((s) => names.map((k) => Math.log(s[k]))),
+      { gradient: coarse, gradientTolerance: 1e-6, maxEvaluations: 1000 },
+    );
+    starts = [toParams(rough.x)];
+  }
+  const objective = (phi: number[]) => {
+    const v = valueAndGradient(phi).value;
+    return Number.isFinite(v) ? v : Infinity;
+  };
+  const gradientAt = (phi: number[]) => valueAndGradient(phi).gradient;
+  const hessianAt = (phi: number[]) => gradientHessian(gradientAt, phi);
+
+  const result = minimize(
+    objective,
+    starts.map((s) => names.map((k) => Math.log(s[k]))),
+    { gradient: valueAndGradient, gradientTolerance: 1e-8, maxEvaluations: 1000 },
+  );
+  let phi = result.x;
+  let fx = result.fx;
+  for (let step = 0; step < 3; step++) {
+    const inv = invertSpd(hessianAt(phi));
+    if (!inv) break;
+    const g = gradientAt(phi);
+    const next = phi.map((v, i) => v - inv[i].reduce((s, hij, j) => s + hij * g[j], 0));
+    const fNext = objective(next);
+    if (!(fNext <= fx)) break;
+    const moved = Math.max(...next.map((v, i) => Math.abs(v - phi[i])));
+    phi = next;
+    fx = fNext;
+    if (moved < 1e-10) break;
+  }
+  const gradientNorm = Math.max(...gradientAt(phi).map(Math.abs));
+  const hessian = hessianAt(phi).map((row) => row.map((v) => v * customers));
+  const se = standardErrorsFromLogHessian(phi, hessian);
+  return {
+    params: toParams(phi),
+    stdErrors: Object.fromEntries(names.map((k, i) => [k, se[i]])) as P,
+    logLikelihood: -fx * customers,
+    customers,
+    gradientNorm,
+    converged: gradientNorm < 1e-6 && se.every(Number.isFinite),
+    evaluations,
+    milliseconds: performance.now() - started,
+  };
+}
+
+/** Symmetric Hessian from central differences of an analytic gradient. */
+function gradientHessian(gradient: (x: number[]) => number[], x: number[], h = 1e-5): number[][] {
+  const n = x.length;
+  const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const step = h * Math.max(1, Math.abs(x[i]));
+    const up = x.slice();
+    const down = x.slice();
+    up[i] += step;
+    down[i] -= step;
+    const gu = gradient(up);
+    const gd = gradient(down);
+    for (let j = 0; j < n; j++) H[i][j] = (gu[j] - gd[j]) / (up[i] - down[i]);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (H[i][j] + H[j][i]);
+      H[i][j] = v;
+      H[j][i] = v;
+    }
+  }
+  return H;
+}
+

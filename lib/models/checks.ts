@@ -1,0 +1,76 @@
+import type { DuckDBValue } from "@duckdb/node-api";
+import type { Model } from "./model.ts";
+
+/** One test of one model: a query whose rows are the failures. */
+export interface Check {
+  model: string;
+  /** e.g. "unique(customer_id, month)", "not_null(score)", "accepted_values(status)", "assertion: no negative spend". */
+  check: string;
+  sql: string;
+  params?: DuckDBValue[];
+}
+
+const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
+
+/**
+ * The checks a model's contract asks for. Each query returns the offending rows. Identifiers come from
+ * the validated contract and are quoted; accepted values are bound as parameters.
+ */
+export function contractChecks(m: Model): Check[] {
+  const c = m.contract;
+  if (!c) return [];
+  const t = q(m.name);
+  const checks: Check[] = [];
+  const key = c.primary_key.map(q).join(", ");
+  checks.push({
+    model: m.name,
+    check: `unique(${c.primary_key.join(", ")})`,
+    sql: `select ${key}, count(*) as duplicate_count from ${t} group by all having count(*) > 1 order by duplicate_count desc, ${key}`,
+  });
+  checks.push({
+    model: m.name,
+    check: `not_null(${c.primary_key.join(", ")})`,
+    sql: `select * from ${t} where ${c.primary_key.map((k) => `${q(k)} is null`).join(" or ")}`,
+  });
+  for (const [name, col] of Object.entries(c.columns)) {
+    if (col.not_null) {
+      checks.push({ model: m.name, check: `not_null(${name})`, sql: `select * from ${t} where ${q(name)} is null` });
+    }
+    if (col.unique) {
+      checks.push({
+        model: m.name,
+        check: `unique(${name})`,
+        sql: `select ${q(name)}, count(*) as duplicate_count from ${t} where ${q(name)} is not null group by all having count(*) > 1 order by duplicate_count desc, ${q(name)}`,
+      });
+    }
+    if (col.accepted_values) {
+      const values = col.accepted_values;
+      // Compare in the values' own type so 1 matches an integer column and 'a' a varchar one.
+      const cast = values.every((v) => typeof v === "number") ? "double" : values.every((v) => typeof v === "boolean") ? "boolean" : "varchar";
+      const params = values.map((v) => (cast === "varchar" ? String(v) : v)) as DuckDBValue[];
+      checks.push({
+        model: m.name,
+        check: `accepted_values(${name})`,
+        sql: `select ${q(name)}, count(*) as row_count from ${t} where ${q(name)} is not null and cast(${q(name)} as ${cast}) not in (${params
+          .map((_, i) => `$${i + 1}::${cast}`)
+          .join(", ")}) group by all order by row_count desc, 1`,
+        params,
+      });
+    }
+    if (col.relationships) {
+      const { to, field } = col.relationships;
+      checks.push({
+        model: m.name,
+        check: `relationships(${name} → ${to}.${field})`,
+        sql: `select * from ${t} as child where child.${q(name)} is not null and not exists (select 1 from ${to
+          .split(".")
+          .map(q)
+          .join(".")} as parent where parent.${q(field)} = child.${q(name)})`,
+      });
+    }
+  }
+  for (const a of c.assertions) {
+    checks.push({ model: m.name, check: `assertion: ${a.name}`, sql: a.sql.replace(/;\s*$/, "") });
+  }
+  return checks;
+}

@@ -1,0 +1,270 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { randomUUID } from "node:crypto";
+import { contractFor, type EntityContract } from "./contract-columns.ts";
+import { ruleObject } from "./column-rule.ts";
+import { LoadError } from "./load-error.ts";
+import type { DatabaseInput, EntityPlan, FileInput, LoadPlan } from "./load-plan.ts";
+import { ensureLoadTables } from "./load-tables.ts";
+import { ensureRawTables, rawTableName } from "./raw-tables.ts";
+import { readFile, sqlName, type ReadResult } from "./read-file.ts";
+import { readDatabase } from "./read-database.ts";
+import { ERR, RAW, sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
+import { queryRows } from "../lib/warehouse/query.ts";
+
+/** One line of the load audit: what happened to one file. */
+export interface AuditRow {
+  load_id: string;
+  entity: string;
+  source: string;
+  /** The file path, or the database source's label. */
+  file: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+  duplicates_dropped: number;
+  started_at: string;
+  finished_at: string;
+}
+
+/** What a load did. */
+export interface LoadSummary {
+  loadId: string;
+  audit: AuditRow[];
+  /** Quarantine rows written (one per failed row and column). */
+  quarantineRows: number;
+  /** Raw rows inserted or replaced (unchanged rows are left alone). */
+  rowsChanged: number;
+}
+
+/** Progress of one input, for a progress bar: `step` of `steps`. */
+export interface LoadProgress {
+  entity: string;
+  input: string;
+  step: number;
+  steps: number;
+  phase: "read" | "validate" | "stage" | "done";
+}
+
+export interface LoadOptions {
+  onProgress?: (p: LoadProgress) => void;
+  /** The load's timestamp (tests pin it); defaults to now. */
+  now?: Date;
+  loadId?: string;
+}
+
+interface InputStats {
+  file: string;
+  label: string;
+  index: number;
+  rowsRead: number;
+  started: string;
+}
+
+const STEPS = 3;
+
+/**
+ * Load every entity of the plan into its raw_<entity> table: read, check against the contract,
+ * quarantine what breaks it, drop exact duplicates, keep the last of rows sharing a key, and upsert on the
+ * contract key. Writes load_quarantine and load_audit. Throws LoadError on file-level problems; run it
+ * inside withWarehouseCopy so such a failure leaves the warehouse as it was.
+ */
+export async function load(db: DuckDBConnection, plan: LoadPlan, options: LoadOptions = {}): Promise<LoadSummary> {
+  await ensureRawTables(db);
+  await ensureLoadTables(db);
+  const loadId = options.loadId ?? randomUUID();
+  const now = localTimestamp(options.now ?? new Date());
+  const summary: LoadSummary = { loadId, audit: [], quarantineRows: 0, rowsChanged: 0 };
+  for (const entityPlan of plan.entities) {
+    const result = await loadEntity(db, entityPlan, loadId, now, options);
+    summary.audit.push(...result.audit);
+    summary.quarantineRows += result.quarantineRows;
+    summary.rowsChanged += result.rowsChanged;
+  }
+  return summary;
+}
+
+async function loadEntity(
+  db: DuckDBConnection,
+  plan: EntityPlan,
+  loadId: string,
+  now: string,
+  options: LoadOptions,
+): Promise<{ audit: AuditRow[]; quarantineRows: number; rowsChanged: number }> {
+  const contract = contractFor(plan.entity);
+  for (const name of Object.keys(plan.columns)) {
+    if (!contract.columns.some((c) => c.name === name)) {
+      throw new LoadError(plan.source, `entity ${plan.entity} has no column "${name}"; its columns are ${contract.columns.map((c) => c.name).join(", ")}`);
+    }
+  }
+  const cols = contract.columns.map((c) => sqlName(c.name));
+  const stage = `_stage_${plan.entity}`;
+  await db.run(
+    `create or replace temp table ${stage} as select 0::integer as _input, ''::varchar as _source, 0::bigint as _line, ${contract.columns
+      .map((c) => `null::${c.type} as ${sqlName(c.name)}`)
+      .join(", ")} limit 0`,
+  );
+  const quarantineBefore = await countQuarantine(db, loadId);
+  const inputs: InputStats[] = [];
+  for (const [index, input] of plan.inputs.entries()) {
+    const label = input.kind === "file" ? input.path : input.label;
+    const progress = (step: number, phase: LoadProgress["phase"]) => options.onProgress?.({ entity: plan.entity, input: label, step, steps: STEPS, phase });
+    const started = localTimestamp(new Date());
+    progress(0, "read");
+    const read = await readInput(db, input, `_read_${plan.entity}`);
+    progress(1, "validate");
+    checkColumns(contract, plan, read, label);
+    const typed = `_typed_${plan.entity}`;
+    await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed));
+    const file = label;
+    await db.run(
+      `insert into load_quarantine select $1, $2, $3, $4, _line, null, value, reason, $5::timestamp from ${read.malformed}`,
+      [loadId, plan.entity, plan.source, file, now],
+    );
+    for (const c of contract.columns) {
+      await db.run(
+        `insert into load_quarantine select $1, $2, $3, $4, _line, $5, ${sqlName(c.name + RAW)}, ${sqlName(c.name + ERR)}, $6::timestamp
+           from ${typed} where ${sqlName(c.name + ERR)} is not null order by _line`,
+        [loadId, plan.entity, plan.source, file, c.name, now],
+      );
+    }
+    progress(2, "stage");
+    const ok = contract.columns.map((c) => `${sqlName(c.name + ERR)} is null`).join(" and ");
+    await db.run(`insert into ${stage} select $1, $2, _line, ${cols.join(", ")} from ${typed} where ${ok}`, [index, label]);
+    await db.run(`drop table ${typed}; ${read.cleanup}`);
+    inputs.push({ file, label, index, rowsRead: read.rowsRead, started });
+    progress(STEPS, "done");
+  }
+
+  // Exact copies first (kept: the last one), then rows that share a key but differ (kept: the last one).
+  // Only keys that occur more than once need ranking, which keeps the usual (clean) load cheap.
+  const dups = `_dups_${plan.entity}`;
+  const keys = contract.key.map(sqlName);
+  const order = "order by _input desc, _line desc";
+  await db.run(`create or replace temp table ${dups} as
+    with repeated as (select ${keys.join(", ")} from ${stage} group by all having count(*) > 1),
+    candidates as (select s.* from ${stage} s semi join repeated using (${keys.join(", ")})),
+    copies as (select *, row_number() over (partition by ${cols.join(", ")} ${order}) as _copy from candidates),
+    ranked as (
+      select _input, _line, _source, ${keys.join(", ")}, _copy,
+        case when _copy = 1 then row_number() over (partition by ${keys.join(", ")}, _copy = 1 ${order}) end as _rank,
+        first_value(_line) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_line,
+        first_value(_source) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_source
+      from copies
+    )
+    select * from ranked where _copy > 1 or _rank > 1`);
+  const keyText = contract.key.map((k) => `'${k}=' || ${sqlName(k)}`).join(" || ', ' || ");
+  await db.run(
+    `insert into load_quarantine
+      select $1, $2, $3, _source, _line, $4, ${contract.key.map((k) => `cast(${sqlName(k)} as varchar)`).join(" || ', ' || ")},
+        'duplicate key ' || ${keyText} || ' with different values; line ' || _kept_line ||
+          case when _kept_source <> _source then ' of ' || _kept_source else '' end || ' kept',
+        $5::timestamp
+      from ${dups} where _rank > 1 order by _input, _line`,
+    [loadId, plan.entity, plan.source, contract.key.join(", "), now],
+  );
+  await db.run(`delete from ${stage} s using ${dups} d where s._input = d._input and s._line = d._line`);
+
+  // Write only rows that are new or changed, so re-running a load leaves every raw row (and its lineage) alone.
+  const raw = rawTableName(plan.entity);
+  const [{ existing }] = await queryRows<{ existing: number }>(db, `select count(*) as existing from (select 1 from ${raw} limit 1)`);
+  const lineage = `${cols.join(", ")}, _source, _line, _loaded_at`;
+  let rowsChanged: number;
+  if (existing === 0) {
+    rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${stage}`))[0].n;
+    await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${stage}`, [now]);
+  } else {
+    const changedTable = `_changed_${plan.entity}`;
+    const same = contract.columns.map((c) => `k.${sqlName(c.name)} is not distinct from r.${sqlName(c.name)}`).join(" and ");
+    const onKey = (a: string, b: string) => contract.key.map((c) => `${a}.${sqlName(c)} = ${b}.${sqlName(c)}`).join(" and ");
+    await db.run(`create or replace temp table ${changedTable} as
+      select k.* from ${stage} k left join ${raw} r on ${onKey("k", "r")}
+      where r.${keys[0]} is null or not (${same})`);
+    rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${changedTable}`))[0].n;
+    if (rowsChanged > 0) {
+      await db.run(`delete from ${raw} r using ${changedTable} k where ${onKey("k", "r")}`);
+      await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${changedTable}`, [now]);
+    }
+    await db.run(`drop table ${changedTable}`);
+  }
+
+  const audit: AuditRow[] = [];
+  for (const s of inputs) {
+    const [counts] = await queryRows<{ loaded: number; copies: number }>(
+      db,
+      `select (select count(*) from ${stage} where _input = $1) as loaded,
+              (select count(*) from ${dups} where _input = $1 and _copy > 1) as copies`,
+      [s.index],
+    );
+    const [{ bad }] = await queryRows<{ bad: number }>(
+      db,
+      "select count(distinct line) as bad from load_quarantine where load_id = $1 and entity = $2 and source = $3 and file = $4",
+      [loadId, plan.entity, plan.source, s.label],
+    );
+    const row: AuditRow = {
+      load_id: loadId,
+      entity: plan.entity,
+      source: plan.source,
+      file: s.file,
+      rows_read: s.rowsRead,
+      rows_loaded: counts.loaded,
+      rows_quarantined: bad,
+      duplicates_dropped: counts.copies,
+      started_at: s.started,
+      finished_at: localTimestamp(new Date()),
+    };
+    if (row.rows_read !== row.rows_loaded + row.rows_quarantined + row.duplicates_dropped) {
+      throw new Error(
+        `internal error: counts do not reconcile for ${s.label}: read ${row.rows_read} ≠ loaded ${row.rows_loaded} + quarantined ${row.rows_quarantined} + duplicates ${row.duplicates_dropped}`,
+      );
+    }
+    await db.run(`insert into load_audit values ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp, $10::timestamp)`, [
+      row.load_id,
+      row.entity,
+      row.source,
+      row.file,
+      row.rows_read,
+      row.rows_loaded,
+      row.rows_quarantined,
+      row.duplicates_dropped,
+      row.started_at,
+      row.finished_at,
+    ]);
+    audit.push(row);
+  }
+  await db.run(`drop table ${stage}; drop table ${dups}`);
+  return { audit, quarantineRows: (await countQuarantine(db, loadId)) - quarantineBefore, rowsChanged };
+}
+
+async function readInput(db: DuckDBConnection, input: FileInput | DatabaseInput, table: string): Promise<ReadResult> {
+  if (input.kind === "file") return readFile(db, input.path, input.format, table);
+  return readDatabase(db, input, table);
+}
+
+/** Stop before reading rows when a required column (or a column a rule names) is not in the source. */
+function checkColumns(contract: EntityContract, plan: EntityPlan, read: ReadResult, label: string): void {
+  const have = new Set(read.columns.map((c) => c.toLowerCase()));
+  const missing: string[] = [];
+  for (const column of contract.columns) {
+    const rule = plan.columns[column.name];
+    const from = sourceColumnOf(column, ruleObject(rule));
+    if (from === undefined || have.has(from.toLowerCase())) continue;
+    if (column.required || rule !== undefined) missing.push(from === column.name ? from : `${from} (for ${column.name})`);
+  }
+  if (missing.length > 0) {
+    throw new LoadError(
+      label,
+      `missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the file has ${read.columns.join(", ") || "no columns"}. ` +
+        `Rename the column in the file or map it in a --config file (see docs/loading.md).`,
+    );
+  }
+}
+
+async function countQuarantine(db: DuckDBConnection, loadId: string): Promise<number> {
+  return (await queryRows<{ n: number }>(db, "select count(*) as n from load_quarantine where load_id = $1", [loadId]))[0].n;
+}
+
+/** A Date as a local (Asia/Shanghai session) timestamp string DuckDB casts to TIMESTAMP. */
+function localTimestamp(d: Date): string {
+  const s = d.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false });
+  return `${s}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+}

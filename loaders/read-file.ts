@@ -1,0 +1,248 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { existsSync, statSync } from "node:fs";
+import { LoadError } from "./load-error.ts";
+import { scanRecords, firstRecordFields } from "./record-scan.ts";
+import { asUtf8, type Utf8File } from "./text-encoding.ts";
+import { headBytes, openBytes } from "./text-stream.ts";
+import { queryRows } from "../lib/warehouse/query.ts";
+
+/** How to read one file. */
+export interface FileFormat {
+  format: "csv" | "whitespace" | "jsonl" | "parquet";
+  /** Text encoding; detected (UTF-8, else GB18030) when absent. */
+  encoding?: string;
+  delimiter?: string;
+  quote?: string;
+  /** First line holds column names (default true for csv and whitespace). */
+  header?: boolean;
+  /** Column names, for files without a header (or to override one). */
+  columns?: string[];
+}
+
+/** A file read into a temporary table of VARCHAR columns plus `_line`, and its unreadable lines. */
+export interface ReadResult {
+  /** Temporary table with the source columns (VARCHAR) and `_line`. */
+  table: string;
+  /** Temporary table (_line, value, reason) of lines that could not be split into columns. */
+  malformed: string;
+  columns: string[];
+  /** Data rows in the file: read into `table` plus malformed. */
+  rowsRead: number;
+  /** SQL that drops everything the read created. */
+  cleanup: string;
+  encoding: string;
+}
+
+/** SQL string literal (for config-given names and formats; data values are always bound). */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** SQL identifier. */
+export function sqlName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Guess the format from the file name. */
+export function formatOf(path: string): FileFormat["format"] | undefined {
+  const p = path.toLowerCase().replace(/\.gz$/, "");
+  if (p.endsWith(".csv") || p.endsWith(".tsv") || p.endsWith(".txt")) return "csv";
+  if (p.endsWith(".parquet")) return "parquet";
+  if (p.endsWith(".jsonl") || p.endsWith(".ndjson")) return "jsonl";
+  return undefined;
+}
+
+/**
+ * Read a file into temporary table `table` (all VARCHAR, plus the physical `_line`), and malformed lines
+ * into `${table}_malformed`. File-level problems throw a LoadError naming the file.
+ */
+export async function readFile(db: DuckDBConnection, path: string, format: FileFormat, table: string): Promise<ReadResult> {
+  if (!existsSync(path)) throw new LoadError(path, "file not found; check the path (paths in a --config file resolve relative to the config file)");
+  if (statSync(path).isDirectory()) throw new LoadError(path, "is a folder, not a file");
+  switch (format.format) {
+    case "parquet":
+      return readParquet(db, path, table);
+    case "csv":
+      return readCsv(db, path, format, table);
+    case "whitespace":
+    case "jsonl":
+      return readLines(db, path, format, table);
+  }
+}
+
+async function readParquet(db: DuckDBConnection, path: string, table: string): Promise<ReadResult> {
+  let columns: string[];
+  try {
+    columns = (await queryRows<{ column_name: string }>(db, "describe select * from read_parquet($1)", [path])).map((r) => r.column_name);
+  } catch (error) {
+    throw new LoadError(path, `cannot be read as Parquet: ${firstLine(error)}`);
+  }
+  const select = columns.map((c) => `cast(${sqlName(c)} as varchar) as ${sqlName(c)}`).join(", ");
+  await db.run(`create or replace temp table ${table} as select ${select}, file_row_number + 1 as _line from read_parquet($1, file_row_number = true)`, [path]);
+  await db.run(`create or replace temp table ${table}_malformed (_line bigint, value varchar, reason varchar)`);
+  const n = await count(db, table);
+  return { table, malformed: `${table}_malformed`, columns, rowsRead: n, encoding: "parquet", cleanup: dropTables(table, `${table}_malformed`) };
+}
+
+async function readCsv(db: DuckDBConnection, path: string, format: FileFormat, table: string): Promise<ReadResult> {
+  let text = await asUtf8(path, format.encoding);
+  try {
+    let result = await readCsvUtf8(db, path, text, format, table);
+    if (result === "retry-encoding") {
+      await text.cleanup();
+      text = await asUtf8(path, undefined, { forceDetect: true });
+      result = await readCsvUtf8(db, path, text, format, table);
+      if (result === "retry-encoding") throw new LoadError(path, "has bytes that are neither UTF-8 nor GB18030; save it as UTF-8 or declare its encoding");
+    }
+    return result;
+  } finally {
+    await text.cleanup();
+  }
+}
+
+async function readCsvUtf8(
+  db: DuckDBConnection,
+  path: string,
+  text: Utf8File,
+  format: FileFormat,
+  table: string,
+): Promise<ReadResult | "retry-encoding"> {
+  const delimiter = format.delimiter ?? ",";
+  const quote = format.quote ?? '"';
+  const header = format.header ?? true;
+  const head = new TextDecoder("utf-8").decode(await headBytes(text.path));
+  const found = header ? firstRecordFields(head, delimiter, quote || null).map((c) => c.trim()) : [];
+  const columns = format.columns ?? found;
+  if (!header && !format.columns) throw new LoadError(path, 'has no header line; give the column names in the config ("names": [...])');
+  if (columns.length === 0 || (columns.length === 1 && columns[0] === "")) throw new LoadError(path, "is empty: no header line");
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.toLowerCase())) throw new LoadError(path, `column "${c}" appears twice in the header; rename one of them`);
+    seen.add(c.toLowerCase());
+  }
+  const struct = `{${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}`;
+  const rej = `${table}_rej`;
+  try {
+    await db.run(
+      `create or replace temp table ${table}_read as select * from read_csv($1, auto_detect = false, header = ${header}, columns = ${struct},
+         delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, strict_mode = true,
+         store_rejects = true, rejects_table = '${rej}', rejects_scan = '${rej}_scan', parallel = true)`,
+      [text.path],
+    );
+  } catch (error) {
+    throw new LoadError(path, `cannot be read as CSV: ${firstLine(error)}`);
+  }
+  const rejects = await queryRows<{ pos: number; type: string; line_text: string; message: string }>(
+    db,
+    `select line_byte_position as pos, any_value(error_type order by column_idx) as type, any_value(csv_line) as line_text, any_value(error_message order by column_idx) as message
+       from ${rej} group by line_byte_position order by pos`,
+  );
+  await db.run(`drop table if exists ${rej}; drop table if exists ${rej}_scan`);
+  if (!format.encoding && text.encoding === "utf-8" && rejects.some((r) => r.type === "INVALID ENCODING")) return "retry-encoding";
+
+  const scan = await scanRecords(openBytes(text.path), { quote: quote || null, header, rejected: new Set(rejects.map((r) => r.pos)) });
+  const accepted = await count(db, `${table}_read`);
+  if (scan.records !== accepted + rejects.length || scan.rejectLines.size !== rejects.length) {
+    throw new LoadError(
+      path,
+      `line numbers could not be matched to DuckDB's reading (${scan.records} records found, DuckDB read ${accepted} and refused ${rejects.length}); check the delimiter and quote settings`,
+    );
+  }
+  // A view adds the line numbers: no copy of the rows. One breakpoint (the usual case) is plain arithmetic.
+  if (scan.breakpoints.length <= 1) {
+    const off = scan.breakpoints[0]?.offset ?? 0;
+    await db.run(`create or replace temp view ${table} as select *, rowid + ${off} as _line from ${table}_read`);
+  } else {
+    await db.run(`create or replace temp table ${table}_bp (idx bigint, off bigint)`);
+    // Numbers computed here, not data: safe to write into the statement, in batches.
+    for (let i = 0; i < scan.breakpoints.length; i += 1000) {
+      const rows = scan.breakpoints.slice(i, i + 1000).map((b) => `(${b.index}, ${b.offset})`);
+      await db.run(`insert into ${table}_bp values ${rows.join(", ")}`);
+    }
+    await db.run(
+      `create or replace temp view ${table} as
+         select r.* exclude (_idx), r._idx + b.off as _line
+         from (select *, rowid as _idx from ${table}_read) r asof join ${table}_bp b on r._idx >= b.idx`,
+    );
+  }
+  await db.run(`create or replace temp table ${table}_malformed (_line bigint, value varchar, reason varchar)`);
+  for (const r of rejects) {
+    await db.run(`insert into ${table}_malformed values ($1, $2, $3)`, [
+      scan.rejectLines.get(r.pos)!,
+      r.line_text.replace(/^[\r\n]+|[\r\n]+$/g, ""),
+      malformedReason(r.type, r.message),
+    ]);
+  }
+  const cleanup = `drop view ${table}; ${dropTables(`${table}_read`, `${table}_malformed`)}${scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : ""}`;
+  return { table, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup };
+}
+
+/** Whitespace-separated text (CDNOW) and JSON lines: one row per physical line. */
+async function readLines(db: DuckDBConnection, path: string, format: FileFormat, table: string): Promise<ReadResult> {
+  const text = format.format === "jsonl" ? await asUtf8(path, format.encoding ?? "utf-8") : await asUtf8(path, format.encoding);
+  const header = format.format === "whitespace" ? (format.header ?? true) : false;
+  try {
+    try {
+      await db.run(
+        `create or replace temp table ${table}_lines as select line from read_csv($1, auto_detect = false, header = ${header},
+           columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', strict_mode = false)`,
+        [text.path],
+      );
+      // Every physical line is a row here (blank ones as NULL), so the row number gives the line.
+      await db.run(`create or replace temp table ${table}_read as select line, rowid + ${header ? 2 : 1} as _line from ${table}_lines`);
+      await db.run(`drop table ${table}_lines`);
+    } catch (error) {
+      throw new LoadError(path, `cannot be read: ${firstLine(error)}`);
+    }
+    await db.run(`delete from ${table}_read where line is null or trim(line) = ''`);
+    const rowsRead = await count(db, `${table}_read`);
+    let columns: string[];
+    if (format.format === "whitespace") {
+      const head = new TextDecoder("utf-8").decode(await headBytes(text.path, 1 << 16));
+      const found = header ? head.replace(/^\uFEFF/, "").split(/\r?\n/)[0].trim().split(/\s+/) : [];
+      columns = format.columns ?? found;
+      if (columns.length === 0 || columns[0] === "") throw new LoadError(path, "has no header line; list the columns in the config (\"columns\": [...])");
+      await db.run(
+        `create or replace temp table ${table}_split as select regexp_split_to_array(trim(line), '\\s+') as f, line, _line from ${table}_read`,
+      );
+      await db.run(`create or replace temp table ${table}_malformed as
+        select _line, line as value, 'malformed line: expected ${columns.length} fields, found ' || len(f) as reason
+        from ${table}_split where len(f) <> ${columns.length}`);
+      await db.run(`create or replace temp table ${table} as
+        select ${columns.map((c, i) => `f[${i + 1}] as ${sqlName(c)}`).join(", ")}, _line from ${table}_split where len(f) = ${columns.length}`);
+      await db.run(`drop table ${table}_split`);
+    } else {
+      await db.run(`create or replace temp table ${table}_malformed as
+        select _line, line as value, case when json_valid(line) then 'not a JSON object' else 'malformed JSON line' end as reason
+        from ${table}_read where not (case when json_valid(line) then json_type(line) = 'OBJECT' else false end)`);
+      await db.run(`delete from ${table}_read where not (case when json_valid(line) then json_type(line) = 'OBJECT' else false end)`);
+      columns = format.columns ?? (await queryRows<{ k: string }>(db, `select distinct unnest(json_keys(line)) as k from ${table}_read order by k`)).map((r) => r.k);
+      const select = columns.map((c) => `json_extract_string(line, ${sqlString(`$.${JSON.stringify(c)}`)}) as ${sqlName(c)}`);
+      await db.run(`create or replace temp table ${table} as select ${select.join(", ")}${select.length ? "," : ""} _line from ${table}_read`);
+    }
+    await db.run(`drop table ${table}_read`);
+    return { table, malformed: `${table}_malformed`, columns, rowsRead, encoding: text.encoding, cleanup: dropTables(table, `${table}_malformed`) };
+  } finally {
+    await text.cleanup();
+  }
+}
+
+function dropTables(...tables: string[]): string {
+  return tables.map((t) => `drop table if exists ${t};`).join(" ");
+}
+
+function malformedReason(type: string, message: string): string {
+  const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (m && (type === "MISSING COLUMNS" || type === "TOO MANY COLUMNS")) return `malformed CSV line: expected ${m[1]} columns, found ${m[2]}`;
+  if (type === "UNQUOTED VALUE") return "malformed CSV line: unterminated or misplaced quote";
+  if (type === "INVALID ENCODING") return "malformed CSV line: not valid UTF-8";
+  return `malformed CSV line: ${message}`;
+}
+
+async function count(db: DuckDBConnection, table: string): Promise<number> {
+  return (await queryRows<{ n: number }>(db, `select count(*) as n from ${table}`))[0].n;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}

@@ -1,0 +1,152 @@
+import type { ContractColumn, EntityContract } from "./contract-columns.ts";
+import { ruleObject, type ColumnRule, type ColumnRuleObject } from "./column-rule.ts";
+import { sqlName, sqlString } from "./read-file.ts";
+
+/** Spellings accepted for booleans when a rule gives none (case-insensitive). */
+export const DEFAULT_TRUE = ["true", "t", "yes", "y", "1", "是"];
+export const DEFAULT_FALSE = ["false", "f", "no", "n", "0", "否"];
+
+const ISO_TIMESTAMP = "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?";
+const OFFSET = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+const NUMBER = "[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?";
+
+/** The suffixes of the helper columns the typed table carries per contract column. */
+export const RAW = "__raw";
+export const ERR = "__err";
+
+/**
+ * The source expression (VARCHAR) for one contract column: a rename, constant, derived SQL, or the
+ * same-named source column; NULL when the column is optional and absent.
+ */
+export function sourceExpression(column: ContractColumn, rule: ColumnRuleObject, sourceColumns: string[]): string {
+  if (rule.sql !== undefined) return `cast((${rule.sql}) as varchar)`;
+  if (rule.value !== undefined) return sqlString(String(rule.value));
+  const name = rule.from ?? column.name;
+  const found = sourceColumns.find((c) => c === name) ?? sourceColumns.find((c) => c.toLowerCase() === name.toLowerCase());
+  return found === undefined ? "cast(null as varchar)" : sqlName(found);
+}
+
+/** Which source column a contract column reads, or undefined for constants and derived columns. */
+export function sourceColumnOf(column: ContractColumn, rule: ColumnRuleObject): string | undefined {
+  if (rule.sql !== undefined || rule.value !== undefined) return undefined;
+  return rule.from ?? column.name;
+}
+
+function regexEscape(c: string): string {
+  return c.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
+function numericText(v: string, rule: ColumnRuleObject): string {
+  const t = regexEscape(rule.thousands ?? ",");
+  const d = regexEscape(rule.decimal ?? ".");
+  const grouped = `[+-]?[0-9]{1,3}(${t}[0-9]{3})+(${d}[0-9]+)?`;
+  const plain = `[+-]?[0-9]+${d}[0-9]+`;
+  const toDot = (x: string) => ((rule.decimal ?? ".") === "." ? x : `replace(${x}, ${sqlString(rule.decimal!)}, '.')`);
+  return `case when regexp_full_match(${v}, ${sqlString(grouped)}) then ${toDot(`replace(${v}, ${sqlString(rule.thousands ?? ",")}, '')`)}
+    when regexp_full_match(${v}, ${sqlString(plain)}) then ${toDot(v)} else ${v} end`;
+}
+
+/** Parse the normalized text `v` into the column's type; NULL when it does not parse. */
+function parseExpression(column: ContractColumn, rule: ColumnRuleObject, v: string): string {
+  switch (column.type) {
+    case "varchar":
+      return v;
+    case "bigint":
+    case "double": {
+      // Plain numbers (the bulk) take one regular expression; separators only when the plain form fails.
+      const pattern = column.type === "bigint" ? "[+-]?[0-9]+" : NUMBER;
+      const cast = column.type === "bigint" ? "bigint" : "double";
+      const n = numericText(v, rule);
+      const plain = (rule.decimal ?? ".") === "." ? `when regexp_full_match(${v}, ${sqlString(pattern)}) then try_cast(${v} as ${cast}) ` : "";
+      return `case ${plain}when regexp_full_match(${n}, ${sqlString(pattern)}) then try_cast(${n} as ${cast}) end`;
+    }
+    case "date":
+      if (rule.format) return `cast(try_strptime(${v}, ${sqlString(rule.format)}) as date)`;
+      return `case when regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then cast(try_strptime(${v}, '%Y-%m-%d') as date) end`;
+    case "timestamp":
+      // An offset converts to business-local time (the session zone); a naive time is already local.
+      if (rule.format) return `cast(try_strptime(${v}, ${sqlString(rule.format)}) as timestamp)`;
+      return `case when regexp_full_match(${v}, ${sqlString(ISO_TIMESTAMP)}) then
+        case when regexp_matches(${v}, ${sqlString(OFFSET)}) then cast(try_cast(${v} as timestamptz) as timestamp) else try_cast(${v} as timestamp) end end`;
+    case "boolean": {
+      const t = (rule.true ?? DEFAULT_TRUE).map((s) => sqlString(s.toLowerCase())).join(", ");
+      const f = (rule.false ?? DEFAULT_FALSE).map((s) => sqlString(s.toLowerCase())).join(", ");
+      return `case when lower(${v}) in (${t}) then true when lower(${v}) in (${f}) then false end`;
+    }
+  }
+}
+
+/** The words a reason uses for a value that does not parse. */
+export function typeProblem(column: ContractColumn, rule: ColumnRuleObject): string {
+  const inFormat = rule.format ? ` in the format ${rule.format}` : "";
+  switch (column.type) {
+    case "bigint":
+      return "not a whole number";
+    case "double":
+      return "not a number";
+    case "date":
+      return `not a date${inFormat}`;
+    case "timestamp":
+      return `not a date and time${inFormat}`;
+    case "boolean": {
+      const t = rule.true ?? ["true", "yes", "1", "是"];
+      const f = rule.false ?? ["false", "no", "0", "否"];
+      return `not a yes/no value (${[...t, ...f].join(", ")})`;
+    }
+    default:
+      return "not text";
+  }
+}
+
+function quoted(x: string): string {
+  return `'''' || ${x} || ''''`;
+}
+
+/** The reason a value breaks the contract, or NULL. `raw` is the source text, `v` its normalized form. */
+function errorExpression(column: ContractColumn, rule: ColumnRuleObject, raw: string, v: string, typed: string): string {
+  const parts = [`when ${v} is null then ${column.required ? "'required value missing'" : "null"}`];
+  if (column.type !== "varchar") parts.push(`when ${typed} is null then ${sqlString(`${typeProblem(column, rule)}: `)} || ${quoted(raw)}`);
+  if (column.values) {
+    parts.push(`when ${typed} not in (${column.values.map(sqlString).join(", ")}) then ${sqlString(`not one of ${column.values.join(", ")}: `)} || ${quoted(raw)}`);
+  }
+  if (column.min !== undefined) parts.push(`when ${typed} < ${column.min} then ${sqlString(`below the minimum ${column.min}: `)} || ${quoted(raw)}`);
+  if (column.max !== undefined) parts.push(`when ${typed} > ${column.max} then ${sqlString(`above the maximum ${column.max}: `)} || ${quoted(raw)}`);
+  return `case ${parts.join(" ")} end`;
+}
+
+/**
+ * One statement that turns a read file (VARCHAR columns + _line) into typed contract columns, each with
+ * `<column>__raw` (the source text) and `<column>__err` (why it breaks the contract, or NULL).
+ */
+export function typedRowsSql(contract: EntityContract, rules: Record<string, ColumnRule>, source: string, sourceColumns: string[], target: string): string {
+  const raws: string[] = [];
+  const norms: string[] = [];
+  const typeds: string[] = [];
+  const errs: string[] = [];
+  for (const column of contract.columns) {
+    const rule = ruleObject(rules[column.name]);
+    const raw = sqlName(column.name + RAW);
+    const v = sqlName(column.name + "__v");
+    const typed = sqlName(column.name);
+    raws.push(`${sourceExpression(column, rule, sourceColumns)} as ${raw}`);
+    let norm = `nullif(trim(${raw}), '')`;
+    if (rule.map && Object.keys(rule.map).length > 0) {
+      norm = `case ${norm} ${Object.entries(rule.map).map(([k, to]) => `when ${sqlString(k)} then ${sqlString(to)}`).join(" ")} else ${norm} end`;
+    }
+    norms.push(`${norm} as ${v}`);
+    typeds.push(`${parseExpression(column, rule, v)} as ${typed}`);
+    errs.push(`${errorExpression(column, rule, raw, v, typed)} as ${sqlName(column.name + ERR)}`);
+  }
+  const vs = contract.columns.map((c) => sqlName(c.name + "__v")).join(", ");
+  // Derived columns may use window functions, which slow down everything after them in one pipeline;
+  // giving them their own step keeps the parsing parallel.
+  const derived = Object.values(rules).some((r) => typeof r === "object" && r.sql !== undefined);
+  const s1 = `select _line, ${raws.join(",\n  ")} from ${source}`;
+  const pre = derived ? `create or replace temp table ${target}_source as ${s1};\n` : "";
+  return `${pre}create or replace temp table ${target} as
+with s1 as (${derived ? `select * from ${target}_source` : s1}),
+s2 as (select *, ${norms.join(",\n  ")} from s1),
+s3 as (select *, ${typeds.join(",\n  ")} from s2)
+select * exclude (${vs}), ${errs.join(",\n  ")} from s3;
+${derived ? `drop table ${target}_source;` : ""}`;
+}

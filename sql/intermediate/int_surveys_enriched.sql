@@ -1,0 +1,68 @@
+-- Survey answers with the respondent's segment and the scores' building blocks.
+-- grain: one row per response_id; key: response_id
+-- nps_point: +1 promoter (9–10), 0 passive (7–8), −1 detractor (0–6), NULL for CSAT answers.
+-- csat_satisfied: score 4–5 on a CSAT answer, NULL for NPS answers.
+-- is_negative: NPS ≤ 6 or CSAT ≤ 2 (the negative-feedback and verbatim-theme definition).
+-- channel: the channel of the order or ticket the survey followed, else 'unknown'.
+-- Out-of-range answers (a CSAT outside 1–5) are left out; the loader's range check admits 0–10 for both.
+with responses as (
+  select * from stg_survey_responses
+),
+
+customers as (
+  select * from stg_customers
+),
+
+orders as (
+  select * from stg_orders
+),
+
+tickets as (
+  select * from stg_tickets
+),
+
+valid as (
+  select *
+  from responses
+  where (survey_type = 'nps' and score between 0 and 10)
+     or (survey_type = 'csat' and score between 1 and 5)
+),
+
+joined as (
+  select
+    v.response_id,
+    v.customer_id,
+    v.responded_at,
+    cast(date_trunc('month', v.responded_at) as date) as month,
+    cast(date_trunc('quarter', v.responded_at) as date) as quarter,
+    v.survey_type,
+    v.touchpoint,
+    v.score,
+    v.comment,
+    v.order_id,
+    v.ticket_id,
+    coalesce(c.customer_type, 'unknown') as customer_type,
+    coalesce(c.tier, 'none') as tier,
+    coalesce(c.region, 'unknown') as region,
+    coalesce(o.channel, t.channel, 'unknown') as channel
+  from valid as v
+  left join customers as c on c.customer_id = v.customer_id
+  left join orders as o on o.order_id = v.order_id
+  left join tickets as t on t.ticket_id = v.ticket_id
+),
+
+final as (
+  select
+    *,
+    case
+      when survey_type <> 'nps' then null
+      when score >= 9 then 1
+      when score >= 7 then 0
+      else -1
+    end as nps_point,
+    case when survey_type = 'csat' then score >= 4 end as csat_satisfied,
+    (survey_type = 'nps' and score <= 6) or (survey_type = 'csat' and score <= 2) as is_negative
+  from joined
+)
+
+select * from final

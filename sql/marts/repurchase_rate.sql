@@ -1,0 +1,142 @@
+-- Repurchase rate (复购率) of consumers (ToC) over a trailing window, reported monthly.
+-- grain: one row per month × tier ('all' or the CRM loyalty tier, 'none' when missing); key: month_start, tier
+-- formula: window = the config repurchase_window_days days ending on period_end (the month's last day, or
+--          as_of_date for the current month); buyers = ToC customers with ≥ 1 purchase day in the window;
+--          repeat_buyers = those with ≥ 2 purchase days; repurchase_rate = repeat_buyers / buyers.
+--          A purchase is an order neither cancelled nor fully refunded; orders on the same day count once.
+-- window: trailing repurchase_window_days (default 365) per month, months from the first purchase to as_of
+with months as (
+  select * from int_calendar_months
+),
+
+purchase_days as (
+  select * from int_customer_purchase_days
+),
+
+customers as (
+  select * from int_customer_orders_summarized
+),
+
+config as (
+  select cast(repurchase_window_days as integer) as window_days from config_metrics
+),
+
+as_of as (
+  select * from int_as_of
+),
+
+consumer_days as (
+  select
+    purchase_days.customer_id,
+    purchase_days.purchase_date,
+    coalesce(customers.tier, 'none') as tier
+  from purchase_days
+  inner join customers on customers.customer_id = purchase_days.customer_id
+  where customers.customer_type = 'ToC'
+),
+
+-- For a window ending on day e, what matters is the customer's last purchase p on or before e and the one
+-- before it: the customer is a buyer when e − p < window_days and a repeat buyer when the previous purchase
+-- is also inside. So each purchase day p owns the window ends e in [p, next purchase − 1] and, within them,
+-- counts as a buyer up to p + window_days − 1 and as a repeat buyer up to previous + window_days − 1.
+-- Every (customer, window end) is owned by exactly one purchase day: no expansion, no distinct count.
+spans as (
+  select
+    consumer_days.tier,
+    consumer_days.purchase_date as span_start,
+    least(
+      coalesce(lead(consumer_days.purchase_date) over by_day - 1, as_of.as_of_date),
+      consumer_days.purchase_date + config.window_days - 1,
+      as_of.as_of_date
+    ) as buyer_until,
+    -- least() skips nulls, so the first purchase (no previous one) must be excluded explicitly.
+    case when lag(consumer_days.purchase_date) over by_day is not null then least(
+      coalesce(lead(consumer_days.purchase_date) over by_day - 1, as_of.as_of_date),
+      lag(consumer_days.purchase_date) over by_day + config.window_days - 1,
+      as_of.as_of_date
+    ) end as repeat_until,
+    as_of.as_of_date
+  from consumer_days
+  cross join config
+  cross join as_of
+  window by_day as (partition by consumer_days.customer_id order by consumer_days.purchase_date)
+),
+
+-- Window ends are month ends (or as_of_date in the current month): a span [a, b] covers the months from
+-- month(a) to the last month whose window end is ≤ b.
+month_spans as (
+  select
+    tier,
+    'buyer' as kind,
+    cast(date_trunc('month', span_start) as date) as first_month,
+    case
+      when buyer_until = as_of_date or buyer_until = last_day(buyer_until) then cast(date_trunc('month', buyer_until) as date)
+      else cast(date_trunc('month', buyer_until) - interval 1 month as date)
+    end as last_month
+  from spans
+  union all
+  select
+    tier,
+    'repeat',
+    cast(date_trunc('month', span_start) as date),
+    case
+      when repeat_until = as_of_date or repeat_until = last_day(repeat_until) then cast(date_trunc('month', repeat_until) as date)
+      else cast(date_trunc('month', repeat_until) - interval 1 month as date)
+    end
+  from spans
+  where repeat_until >= span_start
+),
+
+-- +1 when a span starts covering, −1 the month after it stops; a running sum gives the count per month.
+changes as (
+  select tier, kind, first_month as month_start, 1 as change from month_spans where last_month >= first_month
+  union all
+  select tier, kind, cast(last_month + interval 1 month as date), -1 from month_spans where last_month >= first_month
+),
+
+tiers as (
+  select 'all' as tier
+  union
+  select distinct tier from consumer_days
+),
+
+monthly_changes as (
+  select
+    month_start,
+    case when grouping(tier) = 1 then 'all' else tier end as tier,
+    sum(change) filter (where kind = 'buyer') as buyer_change,
+    sum(change) filter (where kind = 'repeat') as repeat_change
+  from changes
+  group by grouping sets ((month_start), (month_start, tier))
+),
+
+counted as (
+  select
+    months.month_start,
+    months.period_end,
+    months.period_end - config.window_days + 1 as window_start,
+    months.is_complete,
+    tiers.tier,
+    sum(coalesce(monthly_changes.buyer_change, 0)) over running as buyers,
+    sum(coalesce(monthly_changes.repeat_change, 0)) over running as repeat_buyers
+  from months
+  cross join tiers
+  cross join config
+  left join monthly_changes on monthly_changes.month_start = months.month_start and monthly_changes.tier = tiers.tier
+  window running as (partition by tiers.tier order by months.month_start rows between unbounded preceding and current row)
+),
+
+final as (
+  select
+    month_start,
+    tier,
+    window_start,
+    period_end as window_end,
+    cast(buyers as bigint) as buyers,
+    cast(repeat_buyers as bigint) as repeat_buyers,
+    repeat_buyers / nullif(buyers, 0) as repurchase_rate,
+    is_complete
+  from counted
+)
+
+select * from final
