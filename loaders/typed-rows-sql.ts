@@ -138,15 +138,9 @@ export function typedRowsSql(contract: EntityContract, rules: Record<string, Col
     errs.push(`${errorExpression(column, rule, raw, v, typed)} as ${sqlName(column.name + ERR)}`);
   }
   const vs = contract.columns.map((c) => sqlName(c.name + "__v")).join(", ");
-  // Derived columns may use window functions, which slow down everything after them in one pipeline;
-  // giving them their own step keeps the parsing parallel.
-  const derived = Object.values(rules).some((r) => typeof r === "object" && r.sql !== undefined);
-  const s1 = `select _line, ${raws.join(",\n  ")} from ${source}`;
-  const pre = derived ? `create or replace temp table ${target}_source as ${s1};\n` : "";
-  return `${pre}create or replace temp table ${target} as
-with s1 as (${derived ? `select * from ${target}_source` : s1}),
+  return `create or replace temp table ${target} as
+with s1 as (select _line, ${raws.join(",\n  ")} from ${source}),
 s2 as (select *, ${norms.join(",\n  ")} from s1),
 s3 as (select *, ${typeds.join(",\n  ")} from s2)
-select * exclude (${vs}), ${errs.join(",\n  ")} from s3;
-${derived ? `drop table ${target}_source;` : ""}`;
+select * exclude (${vs}), ${errs.join(",\n  ")} from s3`;
 }

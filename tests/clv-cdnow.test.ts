@@ -8,11 +8,12 @@ import { fitClv, type ClvFitReport } from "../lib/clv/fit.ts";
 import { main } from "../lib/cli/main.ts";
 import { openWarehouse } from "../lib/warehouse/open.ts";
 import { queryOne } from "../lib/warehouse/query.ts";
+import { planFromConfig } from "../loaders/load-config.ts";
+import { load } from "../loaders/load.ts";
 import { ensureRawTables } from "../loaders/raw-tables.ts";
 import { freshWarehouse } from "./util/warehouse.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
-const sample = path.resolve(repoRoot, "../shared/datasets/cdnow/CDNOW_sample.txt");
 
 /** stg_orders exactly as the project defines it (the only model the CLV fit reads). */
 async function createStgOrders(db: DuckDBConnection): Promise<void> {
@@ -20,21 +21,12 @@ async function createStgOrders(db: DuckDBConnection): Promise<void> {
   await db.run(`create or replace view stg_orders as ${sql}`);
 }
 
-/**
- * Load the 2,357-customer CDNOW sample into raw_orders: one order per line (whitespace-separated:
- * master customer id, sample id, YYYYMMDD, CDs, dollar value), completed, worth its dollar value.
- */
+/** Load the 2,357-customer CDNOW sample through the project's example load config (loaders/examples/cdnow.json). */
 async function loadCdnowSample(db: DuckDBConnection): Promise<void> {
-  await db.run(
-    `insert into raw_orders (order_id, customer_id, ordered_at, status, gross_amount, _source, _line)
-     with lines as (
-       select row_number() over () as line_no, string_split(trim(regexp_replace(line, '\\s+', ' ', 'g')), ' ') as parts
-       from read_csv($path, header = false, delim = '|', quote = '', columns = {'line': 'varchar'})
-     )
-     select 'cdnow-' || line_no, parts[1], strptime(parts[3], '%Y%m%d'), 'completed', cast(parts[5] as double), $path, line_no
-     from lines`,
-    { path: sample },
-  );
+  const summary = await load(db, planFromConfig(path.join(repoRoot, "loaders/examples/cdnow.json")), { now: new Date("2026-01-01T00:00:00Z") });
+  // README: 6,919 lines, none of them bad.
+  expect(summary.quarantineRows).toBe(0);
+  expect(summary.audit.reduce((s, a) => s + a.rows_loaded, 0)).toBe(6919);
 }
 
 describe("CDNOW: the published BG/NBD and Gamma-Gamma estimates (Fader, Hardie & Lee 2005)", () => {

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { compressRfm, conditionalExpectedPurchases } from "../lib/clv/bgnbd.ts";
-import { fitBgNbd, fitGammaGamma } from "../lib/clv/fit-models.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compressRfm, conditionalExpectedPurchases, type RfmGroups } from "../lib/clv/bgnbd.ts";
+import { fitBgNbd, fitGammaGamma, type BgNbdFit, type GammaGammaFit } from "../lib/clv/fit-models.ts";
 import { spendGroups } from "../lib/clv/gamma-gamma.ts";
-import { simulateCustomers } from "../lib/clv/simulate.ts";
+import { simulateCustomers, type SimulatedCustomer } from "../lib/clv/simulate.ts";
 
 // Truth: CDNOW-like BG/NBD and Gamma-Gamma parameters.
 const BG = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
@@ -10,10 +10,16 @@ const GG = { p: 6, q: 4, v: 15 };
 
 describe("parameter recovery: 100k customers simulated from known BG/NBD and Gamma-Gamma parameters", () => {
   // Customers observed 26–78 weeks, times at day resolution as warehouse data are, 39-week holdout.
-  const customers = simulateCustomers(100_000, BG, GG, { seed: 1, minT: 26, maxT: 78, holdout: 39, dayResolution: true });
-  const groups = compressRfm(customers);
-  const bg = fitBgNbd(groups);
-  const gg = fitGammaGamma(spendGroups(customers));
+  let customers: SimulatedCustomer[];
+  let groups: RfmGroups;
+  let bg: BgNbdFit;
+  let gg: GammaGammaFit;
+  beforeAll(() => {
+    customers = simulateCustomers(100_000, BG, GG, { seed: 1, minT: 26, maxT: 78, holdout: 39, dayResolution: true });
+    groups = compressRfm(customers);
+    bg = fitBgNbd(groups);
+    gg = fitGammaGamma(spendGroups(customers));
+  });
 
   it("fits on compressed (x, t_x, T) groups, far fewer than customers", () => {
     expect(groups.x.length).toBeLessThan(60_000);

@@ -1,15 +1,18 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { freshWarehouse, insertRows } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 const MARTS = ["incentive_roi", "referral_program", "loyalty_points_monthly", "loyalty_tiers", "loyalty_tier_migrations", "member_spend"];
 
 /** Build the ROI marts and what they read. */
 async function buildMarts(db: DuckDBConnection): Promise<void> {
-  const all = await readProject(db, "sql", { checkSources: false });
+  const all = (project ??= await readProject(db, "sql", { checkSources: false }));
   const keep = selectModels(all, MARTS.map((m) => `+${m}`));
   await buildModels(db, all.filter((m) => keep.has(m.name)));
 }
@@ -70,6 +73,8 @@ describe("incentive_roi", () => {
     // df = 5,000² / ((4,166.67)²/3 + (833.33)²/2) = 4.0755 → floor 4 → t = 2.7764
     // CI = 100 ± 2.7764 × 70.710678 = 100 ± 196.321127 → [−96.321127, 296.321127]
     expect([c1.treated_customers, c1.holdout_customers, c1.treated_redeemers, c1.has_holdout, c1.causal_claim]).toEqual([4, 3, 2, true, true]);
+    // the last data point is the order of 2025-03-31: the window [03-01, 03-31) has ended
+    expect(c1.window_complete).toBe(true);
     close(c1.treated_revenue_per_customer, 150);
     close(c1.holdout_revenue_per_customer, 50);
     close(c1.incremental_revenue_per_customer, 100);
@@ -126,6 +131,8 @@ describe("incentive_roi", () => {
     expect(c.t_crit as number).toBeCloseTo(2.0022, 3);
     // no cost recorded: ROI undefined rather than infinite
     expect(c.roi).toBeNull();
+    // the data end on 2025-01-02, inside the window [01-01, 01-11): provisional
+    expect(c.window_complete).toBe(false);
   });
 
   it("builds on an empty warehouse", async () => {

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { freshWarehouse, insertRows } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 const MARTS = ["nps_monthly", "nps_by_segment", "csat_monthly", "negative_feedback", "new_customer_csat"];
 
 /** Build the satisfaction marts and what they read (not the whole project: faster, and independent of other marts). */
 async function buildMarts(db: DuckDBConnection): Promise<void> {
-  const all = await readProject(db, "sql", { checkSources: false });
+  const all = (project ??= await readProject(db, "sql", { checkSources: false }));
   const keep = selectModels(all, MARTS.map((m) => `+${m}`));
   await buildModels(db, all.filter((m) => keep.has(m.name)));
 }

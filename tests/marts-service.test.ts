@@ -1,15 +1,18 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { freshWarehouse, insertRows } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 const MARTS = ["ticket_sla", "service_rates", "agent_leaderboard"];
 
 /** Build the service marts and what they read. */
 async function buildMarts(db: DuckDBConnection): Promise<void> {
-  const all = await readProject(db, "sql", { checkSources: false });
+  const all = (project ??= await readProject(db, "sql", { checkSources: false }));
   const keep = selectModels(all, MARTS.map((m) => `+${m}`));
   await buildModels(db, all.filter((m) => keep.has(m.name)));
 }

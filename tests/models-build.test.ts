@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ModelBuildError } from "../lib/models/build-model.ts";
 import { build } from "../lib/models/run-build.ts";
 import { openWarehouse } from "../lib/warehouse/open.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
-import { copyFixture, fixtureConfig, goodShop, writeShopData } from "./fixtures/models/shop-project.ts";
+import { LensConfig } from "../lib/config/lens-config.ts";
+import { copyFixture, fixtureConfig, goodShop, tempProject, writeShopData } from "./fixtures/models/shop-project.ts";
 
 async function shop() {
   const p = copyFixture("shop");
@@ -64,6 +65,14 @@ describe("lens build", () => {
       { model: "stg_orders", rows: null },
     ]);
     expect(await read(p.warehouse, "select status, count(*) as n from lens_build_log group by status")).toEqual([{ status: "built", n: 7 }]);
+    // The graph is stored for the site.
+    expect(await read(p.warehouse, `select "from" from lens_lineage_edges where "to" = 'customers' order by 1`)).toEqual([
+      { from: "int_customer_orders" },
+      { from: "stg_customers" },
+    ]);
+    expect(await read(p.warehouse, "select layer, materialization, description from lens_lineage_nodes where name = 'customers'")).toEqual([
+      { layer: "marts", materialization: "table", description: "Every customer with their order totals." },
+    ]);
   });
 
   it("a second build with nothing changed builds nothing", async () => {
@@ -98,6 +107,18 @@ describe("lens build", () => {
     await writeShopData(p.warehouse, { ...goodShop, customers: [...goodShop.customers, ["c4", "active"]] });
     expect(built(await p.run())).toEqual(["customer_rank", "customers", "order_facts", "stg_customers"]);
     expect(await read(p.warehouse, "select count(*) as n from customers")).toEqual([{ n: 4 }]);
+  });
+
+  it("a changed metric setting rebuilds only the models that read config_metrics", async () => {
+    const p = tempProject("config");
+    mkdirSync(`${p.sqlDir}/marts`, { recursive: true });
+    writeFileSync(`${p.sqlDir}/marts/churn_threshold.sql`, "select churn_days * 2 as double_churn_days from config_metrics");
+    writeFileSync(`${p.sqlDir}/marts/constant.sql`, "select 1 as one");
+    const run = (config: unknown) => build(p.warehouse, { sqlDir: p.sqlDir, config: LensConfig.parse(config), typesFile: false });
+    expect(built(await run({}))).toEqual(["churn_threshold", "constant"]);
+    expect(built(await run({}))).toEqual([]);
+    expect(built(await run({ metrics: { churn_days: 60 } }))).toEqual(["churn_threshold"]);
+    expect(await read(p.warehouse, "select double_churn_days from churn_threshold")).toEqual([{ double_churn_days: 120 }]);
   });
 
   it("--select and --full-refresh", async () => {

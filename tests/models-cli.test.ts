@@ -54,6 +54,20 @@ describe("lens build / test / lineage / types", () => {
     expect(r.err).toContain("was left as it was; fix the model and run lens build again.");
   });
 
+  it("types writes the file once, and test refuses a warehouse that does not exist", async () => {
+    const p = copyFixture("shop");
+    await writeShopData(p.warehouse, goodShop);
+    await lens("build", "-w", p.warehouse, "--sql-dir", p.sqlDir, "--no-types");
+    expect((await lens("types", "-w", p.warehouse, "--sql-dir", p.sqlDir, "-o", p.types)).out).toBe(`wrote ${p.types}\n`);
+    expect((await lens("types", "-w", p.warehouse, "--sql-dir", p.sqlDir, "-o", p.types)).out).toBe(`${p.types} is up to date\n`);
+    const missing = `${p.root}/nope.duckdb`;
+    const t = await lens("test", "-w", missing, "--sql-dir", p.sqlDir);
+    expect(t.code).toBe(1);
+    expect(t.err).toContain(`warehouse ${missing} does not exist; run lens build (or lens run) first`);
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it("lineage --json needs no warehouse", async () => {
     const p = copyFixture("shop");
     const r = await lens("lineage", "--json", "--sql-dir", p.sqlDir);

@@ -5,11 +5,14 @@ import { describe, expect, it } from "vitest";
 import { generateDemo } from "../lib/demo/generate.ts";
 import type { Scale } from "../lib/demo/scale.ts";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { load } from "../loaders/load.ts";
 import { planFromFolder } from "../loaders/source-folder.ts";
 import { freshWarehouse } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 /*
  * Planted truth: the demo generator simulates both potential outcomes of every treated customer, so truth.json
@@ -41,7 +44,7 @@ async function estimatesFor(seed: number): Promise<Estimate[]> {
     const truth = generateDemo({ scale, seed, out: dir, clean: true });
     const w = await freshWarehouse();
     await load(w.db, planFromFolder(dir));
-    const all = await readProject(w.db, "sql", { checkSources: false });
+    const all = (project ??= await readProject(w.db, "sql", { checkSources: false }));
     const keep = selectModels(all, ["+incentive_roi"]);
     await buildModels(w.db, all.filter((m) => keep.has(m.name)));
     const rows = await queryRows(w.db, "select * from incentive_roi where has_holdout");

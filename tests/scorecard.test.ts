@@ -3,15 +3,18 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TARGETS, mergeTargets } from "../lib/config/default-targets.ts";
 import { Target } from "../lib/config/lens-config.ts";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { freshWarehouse, insertRows } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 type Row = Record<string, unknown>;
 
 /** Build the scorecard and everything it reads. */
 async function buildScorecard(db: DuckDBConnection): Promise<void> {
-  const all = await readProject(db, "sql", { checkSources: false });
+  const all = (project ??= await readProject(db, "sql", { checkSources: false }));
   const keep = selectModels(all, ["+kpi_scorecard"]);
   await buildModels(db, all.filter((m) => keep.has(m.name)));
 }
@@ -39,10 +42,20 @@ const surveys = [
   answer("csat", "2025-01-11", 3),
 ];
 
-async function build(config: unknown = {}) {
+// One purchase-stage complaint, answered in 10 min (SLA 30) and resolved in 2 h with 1 contact.
+const tickets = [
+  {
+    ticket_id: "t1", customer_id: "c1", channel: "phone", touchpoint: "purchase", category: "delivery", is_complaint: true,
+    severity: "general", created_at: "2025-01-06 10:00:00", first_response_at: "2025-01-06 10:10:00",
+    resolved_at: "2025-01-06 12:00:00", contacts: 1,
+  },
+];
+
+async function build(config: unknown = {}, withTickets = false) {
   const w = await freshWarehouse(config);
   await insertRows(w.db, "raw_customers", [{ customer_id: "c1", customer_type: "ToC", signup_date: "2020-01-01" }]);
   await insertRows(w.db, "raw_survey_responses", surveys);
+  if (withTickets) await insertRows(w.db, "raw_tickets", tickets);
   await buildScorecard(w.db);
   return w;
 }
@@ -82,7 +95,7 @@ describe("default targets", () => {
 
 describe("kpi_scorecard", () => {
   it("gives met, at risk and missed against the targets, with the previous period and n", async () => {
-    const w = await build();
+    const w = await build({}, true);
     const nps = await row(w.db, "nps", "month", "2025-01-01");
     expect([nps.actual, nps.target, nps.status, nps.previous, nps.change, nps.n, nps.source_mart]).toEqual([40, 40, "met", 0, 40, 5, "nps_by_segment"]);
     expect(nps.ci_low as number).toBeLessThan(40);
@@ -97,6 +110,13 @@ describe("kpi_scorecard", () => {
     // quarter rows pool the months: Q4 2024 NPS 0 (2 answers), Q1 2025 NPS 40 (5 answers), change +40
     const q1 = await row(w.db, "nps", "quarter", "2025-01-01");
     expect([q1.actual, q1.previous, q1.change, q1.n, q1.status]).toEqual([40, 0, 40, 5, "met"]);
+    // service KPIs come from service_rates: 1 of 1 answered within SLA; median 10 min ≤ 30 (direction lower)
+    const timeliness = await row(w.db, "response_timeliness_rate", "month", "2025-01-01");
+    expect([timeliness.actual, timeliness.n, timeliness.status, timeliness.source_mart]).toEqual([1, 1, "met", "service_rates"]);
+    const minutes = await row(w.db, "median_first_response_minutes", "month", "2025-01-01");
+    expect([minutes.actual, minutes.status]).toEqual([10, "met"]);
+    // December had no tickets: missing, not 0
+    expect((await row(w.db, "complaint_resolution_rate", "month", "2024-12-01")).status).toBe("missing");
   });
 
   it("shows a KPI without data as missing, never 0", async () => {

@@ -1,11 +1,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { selectModels } from "../lib/models/graph.ts";
-import { buildModels, readProject } from "../lib/models/project.ts";
+import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { extractTerms } from "../lib/text/terms.ts";
 import { tokenize } from "../lib/text/tokenize.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { freshWarehouse, insertRows } from "./util/warehouse.ts";
+
+// The model files do not change during a test file: read and parse them once.
+let project: Model[] | undefined;
 
 const words = (text: string) => tokenize(text).map((t) => t.text);
 const phrases = (text: string) => extractTerms(text).filter((t) => t.kind === "phrase").map((t) => t.term);
@@ -43,7 +46,7 @@ describe("Chinese and English tokenizer", () => {
 });
 
 async function buildThemes(db: DuckDBConnection): Promise<void> {
-  const all = await readProject(db, "sql", { checkSources: false });
+  const all = (project ??= await readProject(db, "sql", { checkSources: false }));
   const keep = selectModels(all, ["+verbatim_themes"]);
   await buildModels(db, all.filter((m) => keep.has(m.name)));
 }

@@ -69,7 +69,7 @@ export function fitMle<P extends Record<string, number>>(
   const result = minimize(
     objective,
     starts.map((s) => names.map((k) => Math.log(s[k]))),
-    { gradient: valueAndGradient, gradientTolerance: 1e-8, maxEvaluations: 1000 },
+    { gradient: valueAndGradient, gradientTolerance: 1e-7, maxEvaluations: 1000 },
   );
   let phi = result.x;
   let fx = result.fx;
@@ -79,7 +79,8 @@ export function fitMle<P extends Record<string, number>>(
     const g = gradientAt(phi);
     const next = phi.map((v, i) => v - inv[i].reduce((s, hij, j) => s + hij * g[j], 0));
     const fNext = objective(next);
-    if (!(fNext <= fx)) break;
+    // Accept ties within rounding: near the optimum a Newton step cannot lower f measurably but still sharpens φ.
+    if (!(fNext <= fx + 4 * Number.EPSILON * Math.abs(fx))) break;
     const moved = Math.max(...next.map((v, i) => Math.abs(v - phi[i])));
     phi = next;
     fx = fNext;

@@ -152,7 +152,8 @@ export function bfgs(fg: ValueAndGradient, start: number[], options: MinimizeOpt
     let t = Math.min(1, 1 / Math.max(maxAbs(d), 1e-300));
     let next = x;
     let trial = current;
-    for (let k = 0; k < 60; k++) {
+    // 30 halvings shrink the step by 1e-9; below that, differences are lost in rounding anyway.
+    for (let k = 0; k < 30; k++) {
       next = x.map((xi, i) => xi + t * d[i]);
       trial = evaluate(next);
       if (trial.value <= fx + 1e-4 * t * slope) break;

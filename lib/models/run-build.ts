@@ -7,6 +7,7 @@ import { withWarehouseCopy } from "../warehouse/open.ts";
 import { buildModel, ModelBuildError, objectType } from "./build-model.ts";
 import { modelHash, quoteTable, tableFingerprint } from "./fingerprint.ts";
 import { selectModels } from "./graph.ts";
+import { writeLineageTables } from "./lineage-tables.ts";
 import type { Model } from "./model.ts";
 import { readProject } from "./project.ts";
 import { appendBuildLog, ensureStateTables, newRunId, pruneModelState, readModelState, saveModelState, type BuildLogEntry } from "./state.ts";
@@ -141,7 +142,13 @@ export async function buildInto(db: DuckDBConnection, options: BuildOptions = {}
   const warnings = project
     .filter((m) => !m.contract)
     .map((m) => `${m.file} has no contract; add ${m.contractFile} (description, grain, primary_key, columns)`);
-  for (const w of warnings) log(`warning: ${w}`);
+  const uncontracted = project.filter((m) => !m.contract);
+  if (uncontracted.length > 3) {
+    // One line, not a screenful: the list is in the result and `lens test` names each one.
+    log(`warning: ${uncontracted.length} models have no contract (${uncontracted.map((m) => m.name).join(", ")}); add <name>.yml beside each`);
+  } else {
+    for (const w of warnings) log(`warning: ${w}`);
+  }
 
   await dropRemovedModels(db, new Set(project.map((m) => m.name)), log);
   const state = await readModelState(db);
@@ -179,9 +186,10 @@ export async function buildInto(db: DuckDBConnection, options: BuildOptions = {}
     await saveModelState(db, { model: m.name, hash, duration_ms, rows: rows ?? null });
     outcomes.push({ model: m.name, file: m.file, status: "built", duration_ms, rows: rows ?? null });
     logEntries.push({ run_id: runId, model: m.name, status: "built", duration_ms, rows: rows ?? null, error: null });
-    log(`  built    ${label(m)}  ${(duration_ms / 1000).toFixed(2)} s${rows === undefined ? "  (view)" : `  ${rows.toLocaleString("en-US")} rows`}`);
+    log(`  built    ${label(m)}  ${(duration_ms / 1000).toFixed(2)} s${rows === undefined ? "  (view)" : `  ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`}`);
   }
   await appendBuildLog(db, logEntries);
+  await writeLineageTables(db, project);
   return { runId, models: outcomes, warnings, project };
 }
 

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { existsSync } from "node:fs";
 import { loadLensConfig, type LensConfig } from "../config/lens-config.ts";
 import { openWarehouse } from "../warehouse/open.ts";
 import { queryRows } from "../warehouse/query.ts";
@@ -44,6 +45,10 @@ export interface TestReport {
 
 /** `lens test` on a warehouse file: run every check and append the results to `lens_test_results`. */
 export async function test(warehousePath: string, options: TestOptions = {}): Promise<TestReport> {
+  // Opening for writing would create an empty file; say what to do instead.
+  if (warehousePath !== ":memory:" && !existsSync(warehousePath)) {
+    throw new Error(`warehouse ${warehousePath} does not exist; run lens build (or lens run) first`);
+  }
   const w = await openWarehouse(warehousePath);
   try {
     return await testInto(w.db, options);

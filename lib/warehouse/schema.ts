@@ -337,6 +337,8 @@ export interface IncentiveRoi {
   end_date: string | null;
   measurement_days: number | null;
   measurement_end_exclusive: string | null;
+  /** The measurement window ended by the as-of date (else the estimate is provisional). */
+  window_complete: boolean;
   /** A randomized holdout was kept and assigned. */
   has_holdout: boolean;
   /** Whether an effect is claimed (= has_holdout). */

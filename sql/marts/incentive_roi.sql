@@ -15,6 +15,7 @@
 --     bounds in the same formula (cost treated as known). NULL when cost = 0.
 --   A campaign without a randomized holdout (has_holdout false, or no holdout customers assigned) has NULL effect,
 --   CI and ROI columns and causal_claim = false: its revenue is shown, no lift is claimed.
+--   window_complete is false while the measurement window runs past int_as_of (the estimate is provisional).
 with campaigns as (
   select * from stg_campaigns
 ),
@@ -29,6 +30,10 @@ t_quantiles as (
 
 config as (
   select * from config_metrics
+),
+
+as_of as (
+  select * from int_as_of
 ),
 
 arms as (
@@ -108,9 +113,11 @@ effects as (
     c.clv_margin as margin_rate,
     c.low_redemption_rate,
     w.diff - w.t_crit * w.se as ci_low,
-    w.diff + w.t_crit * w.se as ci_high
+    w.diff + w.t_crit * w.se as ci_high,
+    coalesce(w.measurement_end_exclusive <= a.as_of_date + 1, false) as window_complete
   from with_t as w
   cross join config as c
+  cross join as_of as a
 ),
 
 final as (
@@ -122,6 +129,7 @@ final as (
     end_date,
     measurement_days,
     measurement_end_exclusive,
+    window_complete,
     has_holdout,
     has_holdout as causal_claim,
     case when has_holdout then 'randomized holdout' else 'no holdout: no causal effect claimed' end as causal_note,

@@ -130,15 +130,13 @@ repurchase_periods as (
 ),
 
 campaign_periods as (
-  select 'month' as period_type, cast(date_trunc('month', start_date) as date) as period_start, c.*
-  from campaigns as c
-  cross join as_of as a
-  where c.measurement_end_exclusive <= a.as_of_date + 1
+  select 'month' as period_type, cast(date_trunc('month', start_date) as date) as period_start, *
+  from campaigns
+  where window_complete
   union all
-  select 'quarter', cast(date_trunc('quarter', start_date) as date), c.*
-  from campaigns as c
-  cross join as_of as a
-  where c.measurement_end_exclusive <= a.as_of_date + 1
+  select 'quarter', cast(date_trunc('quarter', start_date) as date), *
+  from campaigns
+  where window_complete
 ),
 
 actuals as (

@@ -5,6 +5,7 @@ import { register as demo } from "./demo.ts";
 import { register as lineage } from "./lineage.ts";
 import { register as load } from "./load.ts";
 import { register as query } from "./query.ts";
+import { register as run } from "./run.ts";
 import { register as test } from "./test.ts";
 import { register as types } from "./types.ts";
 import { register as site } from "./site.ts";
@@ -15,6 +16,7 @@ export const commands: ((program: Command) => void)[] = [
   load,
   build,
   test,
+  run,
   lineage,
   clv,
   types,
