@@ -114,33 +114,68 @@ function errorExpression(column: ContractColumn, rule: ColumnRuleObject, raw: st
   return `case ${parts.join(" ")} end`;
 }
 
-/**
- * One statement that turns a read file (VARCHAR columns + _line) into typed contract columns, each with
- * `<column>__raw` (the source text) and `<column>__err` (why it breaks the contract, or NULL).
- */
-export function typedRowsSql(contract: EntityContract, rules: Record<string, ColumnRule>, source: string, sourceColumns: string[], target: string): string {
-  const raws: string[] = [];
-  const norms: string[] = [];
-  const typeds: string[] = [];
-  const errs: string[] = [];
-  for (const column of contract.columns) {
+interface ColumnSql {
+  raw: string;
+  norm: string;
+  typed: string;
+  err: string;
+}
+
+function columnSql(contract: EntityContract, rules: Record<string, ColumnRule>, sourceColumns: string[]): ColumnSql[] {
+  return contract.columns.map((column) => {
     const rule = ruleObject(rules[column.name]);
     const raw = sqlName(column.name + RAW);
     const v = sqlName(column.name + "__v");
     const typed = sqlName(column.name);
-    raws.push(`${sourceExpression(column, rule, sourceColumns)} as ${raw}`);
     let norm = `nullif(trim(${raw}), '')`;
     if (rule.map && Object.keys(rule.map).length > 0) {
       norm = `case ${norm} ${Object.entries(rule.map).map(([k, to]) => `when ${sqlString(k)} then ${sqlString(to)}`).join(" ")} else ${norm} end`;
     }
-    norms.push(`${norm} as ${v}`);
-    typeds.push(`${parseExpression(column, rule, v)} as ${typed}`);
-    errs.push(`${errorExpression(column, rule, raw, v, typed)} as ${sqlName(column.name + ERR)}`);
-  }
-  const vs = contract.columns.map((c) => sqlName(c.name + "__v")).join(", ");
+    return {
+      raw: `${sourceExpression(column, rule, sourceColumns)} as ${raw}`,
+      norm: `${norm} as ${v}`,
+      typed: `${parseExpression(column, rule, v)} as ${typed}`,
+      err: errorExpression(column, rule, raw, v, typed),
+    };
+  });
+}
+
+function pipeline(cols: ColumnSql[], source: string, only?: string): string {
+  // `only` restricts the parsing to some lines, after the source expressions ran over every row (a derived
+  // column may be a window function, whose value must not depend on the filter).
+  const from = only ? `(select * from s0 semi join ${only} using (_line))` : "s0";
+  return `with s0 as (select _line, ${cols.map((c) => c.raw).join(",\n  ")} from ${source}),
+s1 as (select * from ${from}),
+s2 as (select *, ${cols.map((c) => c.norm).join(",\n  ")} from s1),
+s3 as (select *, ${cols.map((c) => c.typed).join(",\n  ")} from s2)`;
+}
+
+/**
+ * One statement that turns a read file (VARCHAR columns + _line) into the typed contract columns plus `_ok`:
+ * true when every column meets the contract. Rows that fail are explained by {@link rowErrorsSql}.
+ */
+export function typedRowsSql(contract: EntityContract, rules: Record<string, ColumnRule>, source: string, sourceColumns: string[], target: string): string {
+  const cols = columnSql(contract, rules, sourceColumns);
+  const names = contract.columns.map((c) => sqlName(c.name));
   return `create or replace temp table ${target} as
-with s1 as (select _line, ${raws.join(",\n  ")} from ${source}),
-s2 as (select *, ${norms.join(",\n  ")} from s1),
-s3 as (select *, ${typeds.join(",\n  ")} from s2)
-select * exclude (${vs}), ${errs.join(",\n  ")} from s3`;
+${pipeline(cols, source)}
+select _line, ${names.join(", ")}, ${cols.map((c) => `(${c.err}) is null`).join("\n  and ")} as _ok from s3`;
+}
+
+/**
+ * The reasons behind failing rows: for each line in table `lines` (a `_line` column), every contract column's
+ * source text `<column>__raw` and its problem `<column>__err` (NULL when the value is fine).
+ */
+export function rowErrorsSql(
+  contract: EntityContract,
+  rules: Record<string, ColumnRule>,
+  source: string,
+  sourceColumns: string[],
+  lines: string,
+  target: string,
+): string {
+  const cols = columnSql(contract, rules, sourceColumns);
+  return `create or replace temp table ${target} as
+${pipeline(cols, source, lines)}
+select _line, ${contract.columns.map((c) => sqlName(c.name + RAW)).join(", ")}, ${cols.map((c, i) => `${c.err} as ${sqlName(contract.columns[i].name + ERR)}`).join(",\n  ")} from s3`;
 }

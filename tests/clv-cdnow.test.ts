@@ -57,6 +57,13 @@ describe("CDNOW: the published BG/NBD and Gamma-Gamma estimates (Fader, Hardie &
     expect(bg.b).toBeCloseTo(2.426, 2);
     expect(bg.log_likelihood).toBeCloseTo(-9582.4, 1);
     expect(bg.converged).toBe(true);
+    // Tighter: CLVTools' own full-precision estimates on the same data (its test_correctness_bgnbd.R):
+    // r = 0.2425945, α = 4.4136019, a = 0.7929199, b = 2.4258881, LL = −9582.429.
+    expect(bg.r / 0.2425945).toBeCloseTo(1, 4);
+    expect(bg.alpha / 4.4136019).toBeCloseTo(1, 4);
+    expect(bg.a / 0.7929199).toBeCloseTo(1, 4);
+    expect(bg.b / 2.4258881).toBeCloseTo(1, 4);
+    expect(bg.log_likelihood).toBeCloseTo(-9582.429, 2);
     // Standard errors are finite and small relative to the estimates on 2,357 customers.
     for (const k of ["r", "alpha", "a", "b"] as const) {
       expect(bg.std_errors[k]).toBeGreaterThan(0);
@@ -70,6 +77,8 @@ describe("CDNOW: the published BG/NBD and Gamma-Gamma estimates (Fader, Hardie &
     expect(gg.q).toBeCloseTo(3.74, 2);
     expect(Math.abs(gg.v - 15.44)).toBeLessThan(0.01);
     expect(gg.converged).toBe(true);
+    // CLVTools (test_correctness_gg.R) reports LL = −4055.9177 for this fit: the same full density of m.
+    expect(gg.log_likelihood).toBeCloseTo(-4055.92, 1);
   });
 
   it("holdout 1997-10-01..1998-06-30: actual repeat transactions as counted in the README, predictions by calibration frequency", () => {

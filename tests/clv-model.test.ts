@@ -176,6 +176,19 @@ describe("int_customer_clv_predicted", () => {
     expect(params[0].calibration_end).toBe("2024-04-30");
   });
 
+  it("keeps the customers but leaves predictions null when nobody has a repeat purchase (the model cannot be fitted)", async () => {
+    const w = await freshWarehouse(CONFIG);
+    await insertRows(w.db, "raw_orders", [order("s1", "2024-01-01 10:00:00", 10), order("s2", "2024-02-01 10:00:00", 20)]);
+    await createStgOrders(w.db);
+    await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
+    const rows = await queryRows<Row>(w.db, "select * from int_customer_clv_predicted order by customer_id");
+    expect(rows.map((r) => [r.customer_id, r.frequency, r.age_weeks * 7, r.p_alive, r.predicted_purchases, r.predicted_clv])).toEqual([
+      ["s1", 0, 31, null, null, null],
+      ["s2", 0, 0, null, null, null],
+    ]);
+    expect(await queryRows(w.db, "select * from clv_model_parameters")).toEqual([]);
+  });
+
   it("writes empty tables when there are no purchases", async () => {
     const w = await freshWarehouse(CONFIG);
     await createStgOrders(w.db);

@@ -27,6 +27,10 @@ const customers = [
 ];
 const orders = [
   { order_id: "o1", customer_id: "c2", ordered_at: "2023-02-01 10:00:00", status: "completed", channel: "app", gross_amount: 100 },
+  // c2 spends 4 × ¥2,000 in mid-2024: a core customer (> ¥5,000, ≥ 4 orders in the 365 days) by January 2025
+  ...[6, 7, 8, 9].map((m) => ({
+    order_id: `o2-${m}`, customer_id: "c2", ordered_at: `2024-0${m}-01 10:00:00`, status: "completed", channel: "store", gross_amount: 2000,
+  })),
 ];
 
 let seq = 0;
@@ -136,6 +140,19 @@ describe("NPS", () => {
     expect(types).toEqual([
       { segment: "ToB", responses: 2 },
       { segment: "ToC", responses: 3 },
+    ]);
+    // value tier when answering: c2 (8, 3) core; c1 and c3 have no orders: basic. In January 2024 c2 had only
+    // its ¥100 order of 2023-02 in the past year: basic then.
+    const tiers = await queryRows(
+      w.db,
+      "select period_start, segment, responses from nps_by_segment where period_type = 'month' and dimension = 'value_tier' order by period_start, segment",
+    );
+    expect(tiers).toEqual([
+      { period_start: "2024-01-01", segment: "basic", responses: 2 },
+      { period_start: "2025-01-01", segment: "basic", responses: 3 },
+      { period_start: "2025-01-01", segment: "core", responses: 2 },
+      { period_start: "2025-02-01", segment: "basic", responses: 3 },
+      { period_start: "2025-02-01", segment: "core", responses: 1 },
     ]);
     const channels = await queryRows(
       w.db,

@@ -482,6 +482,51 @@ describe("customer-value marts on the hand-computed fixture", () => {
 });
 
 describe("customer-value marts on edge inputs", () => {
+  test("repurchase_rate agrees with the naive definition (count purchase days inside each window) at 31 days", async () => {
+    const { db } = await freshWarehouse({ metrics: { repurchase_window_days: 31 } });
+    await loadFixture(db);
+    // The mart avoids expanding every purchase into every window; this query does exactly that.
+    const naive = await rows(
+      db,
+      `with windows as (select month_start, period_end - 30 as window_start, period_end from int_calendar_months),
+       per_customer as (
+         select w.month_start, d.customer_id, coalesce(any_value(c.tier), 'none') as tier, count(*) as days
+         from windows as w
+         join int_customer_purchase_days as d on d.purchase_date between w.window_start and w.period_end
+         join stg_customers as c on c.customer_id = d.customer_id and c.customer_type = 'ToC'
+         group by w.month_start, d.customer_id
+       )
+       select month_start, coalesce(tier, 'all') as tier, count(*) as buyers, count(*) filter (where days >= 2) as repeat_buyers
+       from per_customer group by grouping sets ((month_start), (month_start, tier)) order by 1, 2`,
+    );
+    const mart = await rows(db, "select month_start, tier, buyers, repeat_buyers from repurchase_rate where buyers > 0 order by 1, 2");
+    expect(mart).toEqual(naive);
+    // February's window is Jan 30 – Feb 29: C01 (Jan 31 23:59, Feb 1 00:00) repeats; C04 (Feb 10) and C09 (Feb 15) buy once.
+    expect(await rows(db, "select buyers, repeat_buyers from repurchase_rate where month_start = '2024-02-01' and tier = 'all'")).toEqual([{ buyers: 3, repeat_buyers: 1 }]);
+  });
+
+  test("churn_days comes from config: at 120 days C06 (107 days quiet) is no longer at risk or churned", async () => {
+    const { db } = await freshWarehouse({ metrics: { churn_days: 120 } });
+    await loadFixture(db);
+    expect(await rows(db, "select customer_id, reasons, risk_rank, warning_fired_at, hours_since_warning from churn_early_warning order by risk_rank")).toEqual([
+      { customer_id: "C04", reasons: "unresolved_complaint", risk_rank: 1, warning_fired_at: "2024-12-30 09:00:00", hours_since_warning: 25 },
+      { customer_id: "C08", reasons: "negative_feedback", risk_rank: 2, warning_fired_at: "2024-12-15 14:00:00", hours_since_warning: 380 },
+      { customer_id: "C13", reasons: "low_p_alive", risk_rank: 3, warning_fired_at: "2024-12-31 10:00:00", hours_since_warning: 0 },
+      // Aug 1 + 120 days = Nov 29; Aug 20 + 120 days = Dec 18.
+      { customer_id: "C01", reasons: "inactive, low_p_alive", risk_rank: 4, warning_fired_at: "2024-11-29 00:00:00", hours_since_warning: 32 * 24 + 10 },
+      { customer_id: "C03", reasons: "inactive", risk_rank: 5, warning_fired_at: "2024-12-18 00:00:00", hours_since_warning: 13 * 24 + 10 },
+    ]);
+    // C06: 6 whole months since Jun 1, one purchase day in each half-year → mature; C13's 91-day gap no longer churns.
+    expect(await rows(db, "select customer_id, lifecycle_stage from customer_segments where customer_id in ('C06', 'C13') order by 1")).toEqual([
+      { customer_id: "C06", lifecycle_stage: "mature" },
+      { customer_id: "C13", lifecycle_stage: "growth" },
+    ]);
+    expect(await rows(db, "select customer_id, spell_number, churn_date, is_churned from int_customer_activity_spells where customer_id in ('C06', 'C13') order by 1, 2")).toEqual([
+      { customer_id: "C06", spell_number: 1, churn_date: "2025-01-13", is_churned: false },
+      { customer_id: "C13", spell_number: 1, churn_date: "2025-04-09", is_churned: false },
+    ]);
+  });
+
   test("an empty warehouse builds every mart: no rows, or zero counts with null ratios", async () => {
     const { db } = await freshWarehouse();
     await buildWith(db, []);

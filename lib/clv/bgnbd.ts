@@ -125,6 +125,10 @@ export function bgnbdLogLikelihoodWithGradient(params: BgNbdParams, groups: RfmG
   const dBaseR = levels.map((x) => digamma(r + x) - psiR + logAlpha);
   const dBaseA = levels.map((x) => psiAB - digamma(a + b + x));
   const dBaseB = levels.map((x) => psiAB + digamma(b + x) - psiB - digamma(a + b + x));
+  // ln a − ln(b + x − 1), the x-only part of the "dropped out after the last purchase" term.
+  const deadBase = levels.map((x) => (x > 0 ? logA - Math.log(b + x - 1) : 0));
+  const invBx1 = levels.map((x) => (x > 0 ? 1 / (b + x - 1) : 0));
+  const rOverAlpha = r / alpha;
   let value = 0;
   let gr = 0;
   let gAlpha = 0;
@@ -135,23 +139,39 @@ export function bgnbdLogLikelihoodWithGradient(params: BgNbdParams, groups: RfmG
     const n = groups.n[i];
     const k = groups.xIndex[i];
     const rx = r + x;
-    const logAT = Math.log(alpha + groups.T[i]);
+    const aT = alpha + groups.T[i];
+    const logAT = Math.log(aT);
     const alive = -rx * logAT;
-    let term = alive;
-    let wAlive = 1;
-    let logAtx = 0;
-    if (x > 0) {
-      logAtx = Math.log(alpha + groups.tx[i]);
-      const dead = logA - Math.log(b + x - 1) - rx * logAtx;
-      term = logAddExp(alive, dead);
-      wAlive = Math.exp(alive - term);
+    if (x === 0) {
+      value += n * (base[k] + alive);
+      gr += n * (dBaseR[k] - logAT);
+      gAlpha += n * (rOverAlpha - rx / aT);
+      ga += n * dBaseA[k];
+      gb += n * dBaseB[k];
+      continue;
+    }
+    const aTx = alpha + groups.tx[i];
+    const logAtx = Math.log(aTx);
+    const dead = deadBase[k] - rx * logAtx;
+    // log-sum-exp of the two terms, sharing one exp between the value and the weights.
+    const d = dead - alive;
+    let term: number;
+    let wAlive: number;
+    if (d < 0) {
+      const e = Math.exp(d);
+      term = alive + Math.log1p(e);
+      wAlive = 1 / (1 + e);
+    } else {
+      const e = Math.exp(-d);
+      term = dead + Math.log1p(e);
+      wAlive = e / (1 + e);
     }
     const wDead = 1 - wAlive;
     value += n * (base[k] + term);
     gr += n * (dBaseR[k] - wAlive * logAT - wDead * logAtx);
-    gAlpha += n * (r / alpha - rx * (wAlive / (alpha + groups.T[i]) + (x > 0 ? wDead / (alpha + groups.tx[i]) : 0)));
+    gAlpha += n * (rOverAlpha - rx * (wAlive / aT + wDead / aTx));
     ga += n * (dBaseA[k] + wDead / a);
-    gb += n * (dBaseB[k] - (x > 0 ? wDead / (b + x - 1) : 0));
+    gb += n * (dBaseB[k] - wDead * invBx1[k]);
   }
   return { value, gradient: [gr, gAlpha, ga, gb] };
 }

@@ -1,22 +1,20 @@
-import type { Objective } from "./optimizer.ts";
-
-/** Central-difference Hessian of f at x (step h·max(1, |xᵢ|)). */
-export function numericalHessian(f: Objective, x: number[], h = 2e-4): number[][] {
+/** Symmetric Hessian from central differences of a gradient (step h·max(1, |xᵢ|)). */
+export function hessianFromGradient(gradient: (x: number[]) => number[], x: number[], h = 1e-5): number[][] {
   const n = x.length;
-  const steps = x.map((xi) => h * Math.max(1, Math.abs(xi)));
-  const at = (shifts: [number, number][]) => {
-    const y = x.slice();
-    for (const [i, s] of shifts) y[i] += s * steps[i];
-    return f(y);
-  };
-  const f0 = f(x);
   const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
-    H[i][i] = (at([[i, 1]]) - 2 * f0 + at([[i, -1]])) / (steps[i] * steps[i]);
+    const step = h * Math.max(1, Math.abs(x[i]));
+    const up = x.slice();
+    const down = x.slice();
+    up[i] += step;
+    down[i] -= step;
+    const gu = gradient(up);
+    const gd = gradient(down);
+    for (let j = 0; j < n; j++) H[i][j] = (gu[j] - gd[j]) / (up[i] - down[i]);
+  }
+  for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
-      const v =
-        (at([[i, 1], [j, 1]]) - at([[i, 1], [j, -1]]) - at([[i, -1], [j, 1]]) + at([[i, -1], [j, -1]])) /
-        (4 * steps[i] * steps[j]);
+      const v = 0.5 * (H[i][j] + H[j][i]);
       H[i][j] = v;
       H[j][i] = v;
     }

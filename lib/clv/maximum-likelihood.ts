@@ -1,4 +1,4 @@
-import { invertSpd, standardErrorsFromLogHessian } from "./hessian.ts";
+import { hessianFromGradient, invertSpd, standardErrorsFromLogHessian } from "./hessian.ts";
 import { minimize, type ValueAndGradient } from "./optimizer.ts";
 
 /** A maximum-likelihood fit of positive parameters. */
@@ -64,7 +64,7 @@ export function fitMle<P extends Record<string, number>>(
     return Number.isFinite(v) ? v : Infinity;
   };
   const gradientAt = (phi: number[]) => valueAndGradient(phi).gradient;
-  const hessianAt = (phi: number[]) => gradientHessian(gradientAt, phi);
+  const hessianAt = (phi: number[]) => hessianFromGradient(gradientAt, phi);
 
   const result = minimize(
     objective,
@@ -73,9 +73,11 @@ export function fitMle<P extends Record<string, number>>(
   );
   let phi = result.x;
   let fx = result.fx;
-  for (let step = 0; step < 3; step++) {
-    const inv = invertSpd(hessianAt(phi));
-    if (!inv) break;
+  // One Hessian at the BFGS optimum serves both the Newton polish (the optimum moves by ~1e-7, too little
+  // to change it) and the standard errors.
+  const H = hessianAt(phi);
+  const inv = invertSpd(H);
+  for (let step = 0; inv && step < 3; step++) {
     const g = gradientAt(phi);
     const next = phi.map((v, i) => v - inv[i].reduce((s, hij, j) => s + hij * g[j], 0));
     const fNext = objective(next);
@@ -84,11 +86,10 @@ export function fitMle<P extends Record<string, number>>(
     const moved = Math.max(...next.map((v, i) => Math.abs(v - phi[i])));
     phi = next;
     fx = fNext;
-    if (moved < 1e-10) break;
+    if (moved < 1e-9) break;
   }
   const gradientNorm = Math.max(...gradientAt(phi).map(Math.abs));
-  const hessian = hessianAt(phi).map((row) => row.map((v) => v * customers));
-  const se = standardErrorsFromLogHessian(phi, hessian);
+  const se = standardErrorsFromLogHessian(phi, H.map((row) => row.map((v) => v * customers)));
   return {
     params: toParams(phi),
     stdErrors: Object.fromEntries(names.map((k, i) => [k, se[i]])) as P,
@@ -100,28 +101,3 @@ export function fitMle<P extends Record<string, number>>(
     milliseconds: performance.now() - started,
   };
 }
-
-/** Symmetric Hessian from central differences of an analytic gradient. */
-function gradientHessian(gradient: (x: number[]) => number[], x: number[], h = 1e-5): number[][] {
-  const n = x.length;
-  const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    const step = h * Math.max(1, Math.abs(x[i]));
-    const up = x.slice();
-    const down = x.slice();
-    up[i] += step;
-    down[i] -= step;
-    const gu = gradient(up);
-    const gd = gradient(down);
-    for (let j = 0; j < n; j++) H[i][j] = (gu[j] - gd[j]) / (up[i] - down[i]);
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = 0.5 * (H[i][j] + H[j][i]);
-      H[i][j] = v;
-      H[j][i] = v;
-    }
-  }
-  return H;
-}
-

@@ -93,7 +93,6 @@ class DuckDBKyselyConnection implements DatabaseConnection {
     return { rows };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error("the DuckDB Kysely dialect does not stream; use execute()");
   }

@@ -5,6 +5,7 @@
 -- orders with order_date in [start_date, start_date + measurement_days); 0 when there are none (intent to treat:
 -- every assigned customer counts, buyer or not). redemptions / redemption_cost: the customer's redemptions of
 -- this campaign (any date; cost = discount, cashback, points at redemption value or referral reward).
+-- window: each campaign's [start_date, start_date + measurement_days).
 with campaigns as (
   select * from stg_campaigns
 ),

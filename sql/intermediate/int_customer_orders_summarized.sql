@@ -4,6 +4,8 @@
 --          a purchase; net_revenue = sum of stg_orders.net_amount over all the customer's orders;
 --          cohort_month = first day of the month of the first purchase; *_365d = the trailing year
 --          (as_of_date − 364 … as_of_date, 365 days). Customers without purchases have null dates and 0 counts.
+-- Orders whose customer_id is not in the CRM have no row here and so are in no customer-value mart
+-- (customer_ltv's contract reconciles revenue for CRM customers only).
 -- window: all loaded history up to as_of_date (orders are never later than it by construction)
 with customers as (
   select * from stg_customers

@@ -6,6 +6,7 @@
 --   Σ (earned − redeemed − expired) through month end. tier_at_month_end = tier_to of the customer's last
 --   tier_change on or before month end; before the first change, that change's tier_from; with no change at all,
 --   the CRM's current tier ('none' if empty).
+-- window: each member's first month to the month of int_as_of.as_of_date.
 with customers as (
   select * from stg_customers
 ),

@@ -2,7 +2,9 @@
 -- aggregate one long table instead of repeating the same query per split.
 -- grain: one row per response_id × period_type × dimension; key: response_id, period_type, dimension
 -- period_type: 'month' or 'quarter' (calendar, by responded_at in the business time zone);
--- dimension: 'all' (segment 'all'), 'touchpoint', 'customer_type', 'tier', 'channel', 'region'.
+-- dimension: 'all' (segment 'all'), 'touchpoint', 'customer_type', 'tier' (loyalty), 'value_tier' (at response
+-- time), 'channel', 'region'.
+-- window: every loaded answer, in its calendar month and quarter.
 with responses as (
   select * from int_surveys_enriched
 ),
@@ -24,6 +26,7 @@ final as (
       ('touchpoint', touchpoint),
       ('customer_type', customer_type),
       ('tier', tier),
+      ('value_tier', value_tier),
       ('channel', channel),
       ('region', region)
   ) as d(dimension, segment)

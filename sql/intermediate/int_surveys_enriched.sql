@@ -3,8 +3,12 @@
 -- nps_point: +1 promoter (9–10), 0 passive (7–8), −1 detractor (0–6), NULL for CSAT answers.
 -- csat_satisfied: score 4–5 on a CSAT answer, NULL for NPS answers.
 -- is_negative: NPS ≤ 6 or CSAT ≤ 2 (the negative-feedback and verbatim-theme definition).
--- channel: the channel of the order or ticket the survey followed, else 'unknown'.
+-- channel: the channel of the order or ticket the survey followed, else 'unknown'. tier: CRM loyalty tier.
+-- value_tier: the respondent's value tier when answering, from non-cancelled orders in the 365 days before:
+--   'core' (net spend > config core_annual_spend and ≥ core_min_orders orders), 'potential' (spend >
+--   potential_annual_spend or ≥ 2 orders), else 'basic' (as in int_tickets_sla).
 -- Out-of-range answers (a CSAT outside 1–5) are left out; the loader's range check admits 0–10 for both.
+-- window: every loaded answer.
 with responses as (
   select * from stg_survey_responses
 ),
@@ -21,11 +25,29 @@ tickets as (
   select * from stg_tickets
 ),
 
+config as (
+  select * from config_metrics
+),
+
 valid as (
   select *
   from responses
   where (survey_type = 'nps' and score between 0 and 10)
      or (survey_type = 'csat' and score between 1 and 5)
+),
+
+spend_before as (
+  select
+    v.response_id,
+    coalesce(sum(o.net_amount), 0) as spend_365d,
+    count(o.order_id) as orders_365d
+  from valid as v
+  left join orders as o
+    on o.customer_id = v.customer_id
+    and o.ordered_at < v.responded_at
+    and o.ordered_at >= v.responded_at - interval 365 day
+    and o.status <> 'cancelled'
+  group by v.response_id
 ),
 
 joined as (
@@ -44,8 +66,15 @@ joined as (
     coalesce(c.customer_type, 'unknown') as customer_type,
     coalesce(c.tier, 'none') as tier,
     coalesce(c.region, 'unknown') as region,
-    coalesce(o.channel, t.channel, 'unknown') as channel
+    coalesce(o.channel, t.channel, 'unknown') as channel,
+    case
+      when sb.spend_365d > cfg.core_annual_spend and sb.orders_365d >= cfg.core_min_orders then 'core'
+      when sb.spend_365d > cfg.potential_annual_spend or sb.orders_365d >= 2 then 'potential'
+      else 'basic'
+    end as value_tier
   from valid as v
+  inner join spend_before as sb on sb.response_id = v.response_id
+  cross join config as cfg
   left join customers as c on c.customer_id = v.customer_id
   left join orders as o on o.order_id = v.order_id
   left join tickets as t on t.ticket_id = v.ticket_id

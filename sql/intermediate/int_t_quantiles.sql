@@ -3,6 +3,7 @@
 -- Readers look up floor(df) (conservative for a fractional Welch–Satterthwaite df); for df > 30 they use
 -- the Cornish–Fisher expansion t ≈ z + g1/df + g2/df² + g3/df³ with z = 1.959964, g1 = 2.372271,
 -- g2 = 2.822499, g3 = 2.555850 (|error| < 1e-4 for df ≥ 30; at df = 30 it gives 2.04227 = the table).
+-- window: none (constants).
 with quantiles (df, t_975) as (
   values
     (1, 12.7062), (2, 4.3027), (3, 3.1824), (4, 2.7764), (5, 2.5706),

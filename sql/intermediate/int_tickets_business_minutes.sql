@@ -7,6 +7,7 @@
 --   otherwise: overlap on the start day + overlap on the end day + weekdays strictly between × daily minutes,
 --   where weekdays in n days from a weekday s = 5 × (n // 7) + #{i < n % 7 : (s − 1 + i) mod 7 < 5}.
 -- Public holidays are not modelled.
+-- window: every loaded ticket, clocks up to int_as_of.as_of_at.
 with tickets as (
   select * from stg_tickets
 ),

@@ -16,6 +16,7 @@
 -- contacts_to_resolve: contacts, or 1 + reopened_count when contacts is missing.
 -- callback_within_window: resolved and called back within callback_hours (24) after resolved_at; NULL if open.
 -- is_repeat_complaint: a complaint whose customer complained before within repeat_complaint_days (30).
+-- window: every loaded ticket; open clocks run to int_as_of.as_of_at.
 with tickets as (
   select * from stg_tickets
 ),

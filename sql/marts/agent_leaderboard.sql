@@ -4,6 +4,7 @@
 --   resolution_rate = resolved / tickets; response_timeliness_rate = first responses met / (met + breached);
 --   csat_responses, csat_mean and csat_share (4–5) over CSAT answers linked to the agent's tickets by ticket_id
 --   (whenever answered). rank: 1 = most praise, then higher CSAT mean, then higher resolution rate.
+-- window: calendar month / quarter of the ticket's created_at.
 with tickets as (
   select * from int_tickets_sla where agent_id is not null
 ),

@@ -1,4 +1,5 @@
--- CSAT (客户满意度) per month and quarter, overall and by touchpoint, customer type, tier, channel and region.
+-- CSAT (客户满意度) per month and quarter, overall and by touchpoint, customer type, loyalty tier, value tier (at
+-- response time), channel and region.
 -- grain: one row per period_type × period_start × dimension × segment with ≥ 1 CSAT answer;
 -- key: period_type, period_start, dimension, segment
 -- formula: csat_share = answers scoring 4–5 / answers (1–5 scale); 95% Wilson interval with z = 1.96:

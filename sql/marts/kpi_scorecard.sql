@@ -28,6 +28,7 @@
 --     (Σ incremental_margin − Σ cost) / Σ cost (incentive_roi).
 --   repurchase_rate_change: repurchase_rate (tier 'all'; a quarter takes its last month) relative change vs 12
 --     months earlier. referred_customers_change: referral_program.referred_new_customers vs 12 months earlier.
+-- window: calendar months and quarters from the first measured period to the as-of period (int_as_of).
 with targets as (
   select * from config_targets
 ),

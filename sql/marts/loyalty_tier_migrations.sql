@@ -2,6 +2,7 @@
 -- grain: one row per month × tier_from × tier_to; key: month, tier_from, tier_to
 -- formula: changes = tier_change events in the calendar month; direction = upgrade when tier_to ranks above
 --   tier_from (basic < silver < gold < vip), downgrade when below, lateral otherwise; customers = distinct customers.
+-- window: calendar month of occurred_at.
 with events as (
   select * from stg_loyalty_events where event_type = 'tier_change'
 ),

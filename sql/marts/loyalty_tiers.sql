@@ -3,6 +3,7 @@
 -- formula: members = members whose tier at month end (int_loyalty_member_months) is the tier; share = members /
 --   all members that month; upgrades_in / downgrades_in = tier_change events in the month into the tier from a
 --   lower / higher tier (order basic < silver < gold < vip).
+-- window: calendar months from the first member month to the as-of month.
 with member_months as (
   select * from int_loyalty_member_months
 ),

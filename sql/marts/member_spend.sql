@@ -4,6 +4,7 @@
 --   buying_customers = customers with ≥ 1 order in the month; revenue = Σ net_amount (cancelled = 0);
 --   revenue_per_buying_customer = revenue / buying_customers; orders_per_buying_customer likewise;
 --   average_order_value = revenue / orders (non-cancelled orders).
+-- window: calendar month of ordered_at.
 with orders as (
   select * from stg_orders
 ),

@@ -1,4 +1,5 @@
--- NPS (净推荐值) per month and quarter, overall and by touchpoint, customer type, tier, channel and region.
+-- NPS (净推荐值) per month and quarter, overall and by touchpoint, customer type, loyalty tier, value tier (at
+-- response time), channel and region.
 -- grain: one row per period_type × period_start × dimension × segment with ≥ 1 NPS answer;
 -- key: period_type, period_start, dimension, segment
 -- formula: each answer scores +1 (9–10), 0 (7–8), −1 (0–6); nps = 100 × mean score = %promoters − %detractors.

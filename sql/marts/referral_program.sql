@@ -4,6 +4,7 @@
 --   referrers = distinct referrer_ids; *_revenue_per_customer = mean Σ net_amount (cancelled = 0) over each
 --   customer's first 365 days from signup (0 if no purchase), referred vs not referred; value_window_complete is
 --   false while signup + 365 days is after int_as_of (the means are still growing).
+-- window: calendar month / quarter of signup_date; value over each customer's first 365 days.
 with customers as (
   select * from stg_customers
 ),

@@ -64,34 +64,38 @@ spans as (
 
 -- Window ends are month ends (or as_of_date in the current month): a span [a, b] covers the months from
 -- month(a) to the last month whose window end is ≤ b.
-month_spans as (
+span_months as (
   select
     tier,
-    'buyer' as kind,
     cast(date_trunc('month', span_start) as date) as first_month,
     case
       when buyer_until = as_of_date or buyer_until = last_day(buyer_until) then cast(date_trunc('month', buyer_until) as date)
       else cast(date_trunc('month', buyer_until) - interval 1 month as date)
-    end as last_month
-  from spans
-  union all
-  select
-    tier,
-    'repeat',
-    cast(date_trunc('month', span_start) as date),
+    end as last_buyer_month,
     case
       when repeat_until = as_of_date or repeat_until = last_day(repeat_until) then cast(date_trunc('month', repeat_until) as date)
       else cast(date_trunc('month', repeat_until) - interval 1 month as date)
-    end
+    end as last_repeat_month
   from spans
-  where repeat_until >= span_start
 ),
 
--- +1 when a span starts covering, −1 the month after it stops; a running sum gives the count per month.
+-- +1 from the month a span starts covering, −1 from the month after it stops; a running sum per month
+-- gives the counts. One pass: each span emits its start and its two ends.
 changes as (
-  select tier, kind, first_month as month_start, 1 as change from month_spans where last_month >= first_month
-  union all
-  select tier, kind, cast(last_month + interval 1 month as date), -1 from month_spans where last_month >= first_month
+  select
+    tier,
+    unnest([
+      {'month_start': first_month, 'buyer': covers_buyer, 'repeat': covers_repeat},
+      {'month_start': cast(last_buyer_month + interval 1 month as date), 'buyer': -covers_buyer, 'repeat': 0},
+      {'month_start': cast(coalesce(last_repeat_month, first_month) + interval 1 month as date), 'buyer': 0, 'repeat': -covers_repeat}
+    ]) as change
+  from (
+    select
+      *,
+      case when last_buyer_month >= first_month then 1 else 0 end as covers_buyer,
+      case when last_repeat_month >= first_month then 1 else 0 end as covers_repeat
+    from span_months
+  ) as flagged
 ),
 
 tiers as (
@@ -102,12 +106,12 @@ tiers as (
 
 monthly_changes as (
   select
-    month_start,
+    change.month_start,
     case when grouping(tier) = 1 then 'all' else tier end as tier,
-    sum(change) filter (where kind = 'buyer') as buyer_change,
-    sum(change) filter (where kind = 'repeat') as repeat_change
+    sum(change.buyer) as buyer_change,
+    sum(change.repeat) as repeat_change
   from changes
-  group by grouping sets ((month_start), (month_start, tier))
+  group by grouping sets ((change.month_start), (change.month_start, tier))
 ),
 
 counted as (

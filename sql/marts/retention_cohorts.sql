@@ -32,15 +32,45 @@ cohort_members as (
   where first_purchase_date is not null
 ),
 
+customer_months as (
+  select
+    customer_id,
+    order_month,
+    bool_or(is_purchase) as is_active,
+    sum(net_amount) as revenue
+  from orders
+  group by customer_id, order_month
+),
+
 member_months as (
   select
     cohort_members.*,
-    cast(date_sub('month', cohort_members.cohort_month, orders.order_month) as bigint) as months_since_first,
-    bool_or(orders.is_purchase) as is_active,
-    sum(orders.net_amount) as revenue
+    cast(date_sub('month', cohort_members.cohort_month, customer_months.order_month) as bigint) as months_since_first,
+    customer_months.is_active,
+    customer_months.revenue
   from cohort_members
-  inner join orders on orders.customer_id = cohort_members.customer_id
-  where orders.order_month >= cohort_members.cohort_month
+  inner join customer_months on customer_months.customer_id = cohort_members.customer_id
+  where customer_months.order_month >= cohort_members.cohort_month
+),
+
+-- Each customer sits in exactly one (type, channel, tier) cell, so counts and sums per cell add up to any
+-- rollup: aggregate once at the finest grain, then CUBE the small result.
+cell_sizes as (
+  select cohort_month, customer_type, acquisition_channel, tier, count(*) as cohort_customers
+  from cohort_members
+  group by all
+),
+
+cell_activity as (
+  select
+    cohort_month,
+    months_since_first,
+    customer_type,
+    acquisition_channel,
+    tier,
+    count(*) filter (where is_active) as active_customers,
+    sum(revenue) as revenue
+  from member_months
   group by all
 ),
 
@@ -50,8 +80,8 @@ cohort_sizes as (
     case when grouping(customer_type) = 1 then 'all' else customer_type end as customer_type,
     case when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel end as acquisition_channel,
     case when grouping(tier) = 1 then 'all' else tier end as tier,
-    count(*) as cohort_customers
-  from cohort_members
+    sum(cohort_customers) as cohort_customers
+  from cell_sizes
   group by cohort_month, cube (customer_type, acquisition_channel, tier)
 ),
 
@@ -62,9 +92,9 @@ month_activity as (
     case when grouping(customer_type) = 1 then 'all' else customer_type end as customer_type,
     case when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel end as acquisition_channel,
     case when grouping(tier) = 1 then 'all' else tier end as tier,
-    count(*) filter (where is_active) as active_customers,
+    sum(active_customers) as active_customers,
     sum(revenue) as revenue
-  from member_months
+  from cell_activity
   group by cohort_month, months_since_first, cube (customer_type, acquisition_channel, tier)
 ),
 
@@ -84,8 +114,8 @@ filled as (
     grid.customer_type,
     grid.acquisition_channel,
     grid.tier,
-    grid.cohort_customers,
-    coalesce(month_activity.active_customers, 0) as active_customers,
+    cast(grid.cohort_customers as bigint) as cohort_customers,
+    cast(coalesce(month_activity.active_customers, 0) as bigint) as active_customers,
     coalesce(month_activity.revenue, 0) as revenue,
     cast(grid.cohort_month + to_months(cast(grid.months_since_first as integer) + 1) as date) - 1 <= grid.as_of_date as is_complete_month
   from grid

@@ -14,6 +14,7 @@
 --   callback_rate = resolved tickets called back within callback_hours (24) / resolved tickets.
 --   repeat_complaint_rate = complaints by a customer who complained within repeat_complaint_days (30) before /
 --     complaints.
+-- window: calendar month / quarter of created_at; outcomes as of int_as_of.
 with tickets as (
   select * from int_tickets_sla
 ),

@@ -7,6 +7,7 @@
 --   previous period (month − 1 / quarter − 3 months, 0 when absent) and change = comments − previous_comments.
 -- Words come from int_survey_comment_terms (Intl.Segmenter word segmentation, stop words removed); phrases are
 -- two adjacent content words ("速度慢", "slow delivery").
+-- window: calendar month / quarter of responded_at.
 with terms as (
   select * from int_survey_comment_terms
 ),

@@ -59,8 +59,8 @@ export async function demoSite(): Promise<DemoSite> {
     } else {
       const demo = join(dir, "demo");
       await lens(["demo", "--out", demo]);
-      await lens(["load", "--source", demo, "--warehouse", warehouse]);
-      await lens(["build", "--warehouse", warehouse, "--no-types"]);
+      // load + build + data tests, so the Data health page has test results to show.
+      await lens(["run", "--source", demo, "--warehouse", warehouse]);
     }
     const dist = join(dir, "dist");
     await lens(["site", "--warehouse", warehouse, "--out", dist]);

@@ -9,6 +9,7 @@ import { register as run } from "./run.ts";
 import { register as test } from "./test.ts";
 import { register as types } from "./types.ts";
 import { register as site } from "./site.ts";
+import { register as exportFiles } from "./export.ts";
 
 /** Every `lens` subcommand, in the order --help lists them. */
 export const commands: ((program: Command) => void)[] = [
@@ -22,4 +23,5 @@ export const commands: ((program: Command) => void)[] = [
   types,
   query,
   site,
+  exportFiles,
 ];
