@@ -6,9 +6,9 @@ import { LoadError } from "./load-error.ts";
 import type { DatabaseInput, EntityPlan, FileInput, LoadPlan } from "./load-plan.ts";
 import { ensureLoadTables } from "./load-tables.ts";
 import { ensureRawTables, rawTableName } from "./raw-tables.ts";
-import { readFile, sqlName, type ReadResult } from "./read-file.ts";
+import { readFile, sqlName, sqlString, type ReadResult } from "./read-file.ts";
 import { readDatabase } from "./read-database.ts";
-import { ERR, RAW, sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
+import { ERR, RAW, rowErrorsSql, sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 
 /** One line of the load audit: what happened to one file. */
@@ -97,142 +97,161 @@ async function loadEntity(
     }
   }
   const cols = contract.columns.map((c) => sqlName(c.name));
-  const stage = `_stage_${plan.entity}`;
-  await db.run(
-    `create or replace temp table ${stage} as select 0::integer as _input, ''::varchar as _source, 0::bigint as _line, ${contract.columns
-      .map((c) => `null::${c.type} as ${sqlName(c.name)}`)
-      .join(", ")} limit 0`,
-  );
   const quarantineBefore = await countQuarantine(db, loadId);
   const inputs: InputStats[] = [];
-  for (const [index, input] of plan.inputs.entries()) {
-    const label = input.kind === "file" ? input.path : input.label;
-    const progress = (step: number, phase: LoadProgress["phase"]) => options.onProgress?.({ entity: plan.entity, input: label, step, steps: STEPS, phase });
-    const started = localTimestamp(new Date());
-    progress(0, "read");
-    const read = await readInput(db, input, `_read_${plan.entity}`);
-    progress(1, "validate");
-    checkColumns(contract, plan, read, label);
-    const typed = `_typed_${plan.entity}`;
-    await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed));
-    const file = label;
+  const typedTables: string[] = [];
+  try {
+    for (const [index, input] of plan.inputs.entries()) {
+      const label = input.kind === "file" ? input.path : input.label;
+      const progress = (step: number, phase: LoadProgress["phase"]) => options.onProgress?.({ entity: plan.entity, input: label, step, steps: STEPS, phase });
+      const started = localTimestamp(new Date());
+      progress(0, "read");
+      const read = await readInput(db, input, `_read_${plan.entity}`);
+      try {
+        progress(1, "validate");
+        checkColumns(contract, plan, read, label);
+        const typed = `_typed_${plan.entity}_${index}`;
+        await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed));
+        typedTables.push(typed);
+        await db.run(
+          `insert into load_quarantine select $1, $2, $3, $4, _line, null, value, reason, $5::timestamp from ${read.malformed} order by _line`,
+          [loadId, plan.entity, plan.source, label, now],
+        );
+        progress(2, "stage");
+        // Bad rows are few: only they are parsed a second time, to say which column failed and why.
+        const [{ bad }] = await queryRows<{ bad: number }>(db, `select count(*) as bad from ${typed} where not _ok`);
+        if (bad > 0) {
+          const errors = `_errors_${plan.entity}`;
+          await db.run(`create or replace temp table ${errors}_lines as select _line from ${typed} where not _ok`);
+          await db.run(rowErrorsSql(contract, plan.columns, read.table, read.columns, `${errors}_lines`, errors));
+          for (const c of contract.columns) {
+            await db.run(
+              `insert into load_quarantine select $1, $2, $3, $4, _line, $5, ${sqlName(c.name + RAW)}, ${sqlName(c.name + ERR)}, $6::timestamp
+                 from ${errors} where ${sqlName(c.name + ERR)} is not null order by _line`,
+              [loadId, plan.entity, plan.source, label, c.name, now],
+            );
+          }
+          await db.run(`drop table ${errors}; drop table ${errors}_lines`);
+        }
+      } finally {
+        await db.run(read.cleanup);
+      }
+      inputs.push({ file: label, label, index, rowsRead: read.rowsRead, started });
+      progress(STEPS, "done");
+    }
+
+    if (inputs.length === 0) return { audit: [], quarantineRows: 0, rowsChanged: 0 };
+    // Every input's good rows, without copying them.
+    const stage = `_stage_${plan.entity}`;
     await db.run(
-      `insert into load_quarantine select $1, $2, $3, $4, _line, null, value, reason, $5::timestamp from ${read.malformed}`,
-      [loadId, plan.entity, plan.source, file, now],
+      `create or replace temp view ${stage} as ${inputs
+        .map((s) => `select ${s.index}::integer as _input, ${sqlString(s.label)} as _source, _line, ${cols.join(", ")} from ${typedTables[s.index]} where _ok`)
+        .join("\nunion all ")}`,
     );
-    for (const c of contract.columns) {
-      await db.run(
-        `insert into load_quarantine select $1, $2, $3, $4, _line, $5, ${sqlName(c.name + RAW)}, ${sqlName(c.name + ERR)}, $6::timestamp
-           from ${typed} where ${sqlName(c.name + ERR)} is not null order by _line`,
-        [loadId, plan.entity, plan.source, file, c.name, now],
+
+    // Exact copies first (kept: the last one), then rows that share a key but differ (kept: the last one).
+    // Only keys that occur more than once need ranking, which keeps the usual (clean) load cheap.
+    const dups = `_dups_${plan.entity}`;
+    const keys = contract.key.map(sqlName);
+    const order = "order by _input desc, _line desc";
+    await db.run(`create or replace temp table ${dups} as
+      with repeated as (select ${keys.join(", ")} from ${stage} group by all having count(*) > 1),
+      candidates as (select s.* from ${stage} s semi join repeated using (${keys.join(", ")})),
+      copies as (select *, row_number() over (partition by ${cols.join(", ")} ${order}) as _copy from candidates),
+      ranked as (
+        select _input, _line, _source, ${keys.join(", ")}, _copy,
+          case when _copy = 1 then row_number() over (partition by ${keys.join(", ")}, _copy = 1 ${order}) end as _rank,
+          first_value(_line) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_line,
+          first_value(_source) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_source
+        from copies
+      )
+      select * from ranked where _copy > 1 or _rank > 1`);
+    const keyText = contract.key.map((k) => `'${k}=' || ${sqlName(k)}`).join(" || ', ' || ");
+    await db.run(
+      `insert into load_quarantine
+        select $1, $2, $3, _source, _line, $4, ${contract.key.map((k) => `cast(${sqlName(k)} as varchar)`).join(" || ', ' || ")},
+          'duplicate key ' || ${keyText} || ' with different values; line ' || _kept_line ||
+            case when _kept_source <> _source then ' of ' || _kept_source else '' end || ' kept',
+          $5::timestamp
+        from ${dups} where _rank > 1 order by _input, _line`,
+      [loadId, plan.entity, plan.source, contract.key.join(", "), now],
+    );
+    const [{ dropped }] = await queryRows<{ dropped: number }>(db, `select count(*) as dropped from ${dups}`);
+    const kept = `_kept_${plan.entity}`;
+    await db.run(
+      dropped === 0
+        ? `create or replace temp view ${kept} as select * from ${stage}`
+        : `create or replace temp view ${kept} as select s.* from ${stage} s anti join ${dups} d on s._input = d._input and s._line = d._line`,
+    );
+
+    // Write only rows that are new or changed, so re-running a load leaves every raw row (and its lineage) alone.
+    const raw = rawTableName(plan.entity);
+    const [{ existing }] = await queryRows<{ existing: number }>(db, `select count(*) as existing from (select 1 from ${raw} limit 1)`);
+    const lineage = `${cols.join(", ")}, _source, _line, _loaded_at`;
+    let rowsChanged: number;
+    if (existing === 0) {
+      await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${kept}`, [now]);
+      rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${raw}`))[0].n;
+    } else {
+      const changedTable = `_changed_${plan.entity}`;
+      const same = contract.columns.map((c) => `k.${sqlName(c.name)} is not distinct from r.${sqlName(c.name)}`).join(" and ");
+      const onKey = (x: string, y: string) => contract.key.map((c) => `${x}.${sqlName(c)} = ${y}.${sqlName(c)}`).join(" and ");
+      await db.run(`create or replace temp table ${changedTable} as
+        select k.* from ${kept} k left join ${raw} r on ${onKey("k", "r")}
+        where r.${keys[0]} is null or not (${same})`);
+      rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${changedTable}`))[0].n;
+      if (rowsChanged > 0) {
+        await db.run(`delete from ${raw} r using ${changedTable} k where ${onKey("k", "r")}`);
+        await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${changedTable}`, [now]);
+      }
+      await db.run(`drop table ${changedTable}`);
+    }
+
+    const perInput = await queryRows<{ _input: number; loaded: number }>(db, `select _input, count(*) as loaded from ${kept} group by _input`);
+    const copiesPerInput = await queryRows<{ _input: number; copies: number }>(db, `select _input, count(*) as copies from ${dups} where _copy > 1 group by _input`);
+    const audit: AuditRow[] = [];
+    for (const s of inputs) {
+      const [{ bad }] = await queryRows<{ bad: number }>(
+        db,
+        "select count(distinct line) as bad from load_quarantine where load_id = $1 and entity = $2 and source = $3 and file = $4",
+        [loadId, plan.entity, plan.source, s.label],
       );
+      const row: AuditRow = {
+        load_id: loadId,
+        entity: plan.entity,
+        source: plan.source,
+        file: s.file,
+        rows_read: s.rowsRead,
+        rows_loaded: perInput.find((p) => p._input === s.index)?.loaded ?? 0,
+        rows_quarantined: bad,
+        duplicates_dropped: copiesPerInput.find((p) => p._input === s.index)?.copies ?? 0,
+        started_at: s.started,
+        finished_at: localTimestamp(new Date()),
+      };
+      if (row.rows_read !== row.rows_loaded + row.rows_quarantined + row.duplicates_dropped) {
+        throw new Error(
+          `internal error: counts do not reconcile for ${s.label}: read ${row.rows_read} ≠ loaded ${row.rows_loaded} + quarantined ${row.rows_quarantined} + duplicates ${row.duplicates_dropped}`,
+        );
+      }
+      await db.run(`insert into load_audit values ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp, $10::timestamp)`, [
+        row.load_id,
+        row.entity,
+        row.source,
+        row.file,
+        row.rows_read,
+        row.rows_loaded,
+        row.rows_quarantined,
+        row.duplicates_dropped,
+        row.started_at,
+        row.finished_at,
+      ]);
+      audit.push(row);
     }
-    progress(2, "stage");
-    const ok = contract.columns.map((c) => `${sqlName(c.name + ERR)} is null`).join(" and ");
-    await db.run(`insert into ${stage} select $1, $2, _line, ${cols.join(", ")} from ${typed} where ${ok}`, [index, label]);
-    await db.run(`drop table ${typed}; ${read.cleanup}`);
-    inputs.push({ file, label, index, rowsRead: read.rowsRead, started });
-    progress(STEPS, "done");
+    await db.run(`drop view ${kept}; drop table ${dups}; drop view ${stage}`);
+    return { audit, quarantineRows: (await countQuarantine(db, loadId)) - quarantineBefore, rowsChanged };
+  } finally {
+    for (const t of typedTables) await db.run(`drop table if exists ${t}`);
   }
-
-  // Exact copies first (kept: the last one), then rows that share a key but differ (kept: the last one).
-  // Only keys that occur more than once need ranking, which keeps the usual (clean) load cheap.
-  const dups = `_dups_${plan.entity}`;
-  const keys = contract.key.map(sqlName);
-  const order = "order by _input desc, _line desc";
-  await db.run(`create or replace temp table ${dups} as
-    with repeated as (select ${keys.join(", ")} from ${stage} group by all having count(*) > 1),
-    candidates as (select s.* from ${stage} s semi join repeated using (${keys.join(", ")})),
-    copies as (select *, row_number() over (partition by ${cols.join(", ")} ${order}) as _copy from candidates),
-    ranked as (
-      select _input, _line, _source, ${keys.join(", ")}, _copy,
-        case when _copy = 1 then row_number() over (partition by ${keys.join(", ")}, _copy = 1 ${order}) end as _rank,
-        first_value(_line) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_line,
-        first_value(_source) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_source
-      from copies
-    )
-    select * from ranked where _copy > 1 or _rank > 1`);
-  const keyText = contract.key.map((k) => `'${k}=' || ${sqlName(k)}`).join(" || ', ' || ");
-  await db.run(
-    `insert into load_quarantine
-      select $1, $2, $3, _source, _line, $4, ${contract.key.map((k) => `cast(${sqlName(k)} as varchar)`).join(" || ', ' || ")},
-        'duplicate key ' || ${keyText} || ' with different values; line ' || _kept_line ||
-          case when _kept_source <> _source then ' of ' || _kept_source else '' end || ' kept',
-        $5::timestamp
-      from ${dups} where _rank > 1 order by _input, _line`,
-    [loadId, plan.entity, plan.source, contract.key.join(", "), now],
-  );
-  await db.run(`delete from ${stage} s using ${dups} d where s._input = d._input and s._line = d._line`);
-
-  // Write only rows that are new or changed, so re-running a load leaves every raw row (and its lineage) alone.
-  const raw = rawTableName(plan.entity);
-  const [{ existing }] = await queryRows<{ existing: number }>(db, `select count(*) as existing from (select 1 from ${raw} limit 1)`);
-  const lineage = `${cols.join(", ")}, _source, _line, _loaded_at`;
-  let rowsChanged: number;
-  if (existing === 0) {
-    rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${stage}`))[0].n;
-    await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${stage}`, [now]);
-  } else {
-    const changedTable = `_changed_${plan.entity}`;
-    const same = contract.columns.map((c) => `k.${sqlName(c.name)} is not distinct from r.${sqlName(c.name)}`).join(" and ");
-    const onKey = (a: string, b: string) => contract.key.map((c) => `${a}.${sqlName(c)} = ${b}.${sqlName(c)}`).join(" and ");
-    await db.run(`create or replace temp table ${changedTable} as
-      select k.* from ${stage} k left join ${raw} r on ${onKey("k", "r")}
-      where r.${keys[0]} is null or not (${same})`);
-    rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${changedTable}`))[0].n;
-    if (rowsChanged > 0) {
-      await db.run(`delete from ${raw} r using ${changedTable} k where ${onKey("k", "r")}`);
-      await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${changedTable}`, [now]);
-    }
-    await db.run(`drop table ${changedTable}`);
-  }
-
-  const audit: AuditRow[] = [];
-  for (const s of inputs) {
-    const [counts] = await queryRows<{ loaded: number; copies: number }>(
-      db,
-      `select (select count(*) from ${stage} where _input = $1) as loaded,
-              (select count(*) from ${dups} where _input = $1 and _copy > 1) as copies`,
-      [s.index],
-    );
-    const [{ bad }] = await queryRows<{ bad: number }>(
-      db,
-      "select count(distinct line) as bad from load_quarantine where load_id = $1 and entity = $2 and source = $3 and file = $4",
-      [loadId, plan.entity, plan.source, s.label],
-    );
-    const row: AuditRow = {
-      load_id: loadId,
-      entity: plan.entity,
-      source: plan.source,
-      file: s.file,
-      rows_read: s.rowsRead,
-      rows_loaded: counts.loaded,
-      rows_quarantined: bad,
-      duplicates_dropped: counts.copies,
-      started_at: s.started,
-      finished_at: localTimestamp(new Date()),
-    };
-    if (row.rows_read !== row.rows_loaded + row.rows_quarantined + row.duplicates_dropped) {
-      throw new Error(
-        `internal error: counts do not reconcile for ${s.label}: read ${row.rows_read} ≠ loaded ${row.rows_loaded} + quarantined ${row.rows_quarantined} + duplicates ${row.duplicates_dropped}`,
-      );
-    }
-    await db.run(`insert into load_audit values ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp, $10::timestamp)`, [
-      row.load_id,
-      row.entity,
-      row.source,
-      row.file,
-      row.rows_read,
-      row.rows_loaded,
-      row.rows_quarantined,
-      row.duplicates_dropped,
-      row.started_at,
-      row.finished_at,
-    ]);
-    audit.push(row);
-  }
-  await db.run(`drop table ${stage}; drop table ${dups}`);
-  return { audit, quarantineRows: (await countQuarantine(db, loadId)) - quarantineBefore, rowsChanged };
 }
 
 async function readInput(db: DuckDBConnection, input: FileInput | DatabaseInput, table: string): Promise<ReadResult> {

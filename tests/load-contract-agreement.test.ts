@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contractFor, type EntityContract } from "../loaders/contract-columns.ts";
-import { DEFAULT_FALSE, DEFAULT_TRUE, ERR, typedRowsSql } from "../loaders/typed-rows-sql.ts";
+import { DEFAULT_FALSE, DEFAULT_TRUE, ERR, rowErrorsSql, typedRowsSql } from "../loaders/typed-rows-sql.ts";
 import { sqlName } from "../loaders/read-file.ts";
 import { openWarehouse } from "../lib/warehouse/open.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
@@ -66,17 +66,21 @@ describe("the SQL validator agrees with the zod contracts", () => {
         await w.db.run(`insert into src values (${names.map((_, j) => `$${j + 1}`).join(", ")}, ${i + 1})`, names.map((n) => row[n] ?? null));
       }
       await w.db.run(typedRowsSql(contract, {}, "src", names, "typed"));
+      await w.db.run(rowErrorsSql(contract, {}, "src", names, "src", "errors"));
       const sqlFailures = await queryRows<{ _line: number; cols: string[] }>(
         w.db,
         `select _line, list_filter([${names.map((n) => `case when ${sqlName(n + ERR)} is not null then '${n}' end`).join(", ")}], x -> x is not null) as cols
-           from typed order by _line`,
+           from errors order by _line`,
       );
+      const ok = await queryRows<{ _ok: boolean }>(w.db, "select _ok from typed order by _line");
       w.close();
       const zodFailures = rows.map((row) => {
         const result = contract.schema.safeParse(asZodInput(contract, row));
         return result.success ? [] : [...new Set(result.error.issues.map((i) => String(i.path[0])))].sort((a, b) => names.indexOf(a) - names.indexOf(b));
       });
       expect(sqlFailures.map((f) => f.cols)).toEqual(zodFailures);
+      // The fast pass (which rows load) and the explaining pass (why the others do not) agree too.
+      expect(ok.map((r) => r._ok)).toEqual(zodFailures.map((f) => f.length === 0));
       // The fixture has both kinds, so agreement is not "everything passes" or "everything fails".
       expect(zodFailures.some((f) => f.length === 0)).toBe(true);
       expect(zodFailures.some((f) => f.length > 0)).toBe(true);

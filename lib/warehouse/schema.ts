@@ -138,7 +138,7 @@ export interface ChurnSurvival {
   survival_ci_high: number | null;
 }
 
-/** CSAT (客户满意度) per calendar month and quarter of responded_at, overall and by touchpoint, customer type, tier, channel and region. csat_share = answers 4–5 / answers (1–5 scale) with a 95% Wilson interval (z = 1.96); csat_mean with a 95% t interval (t(0.975, n − 1) from int_t_quantiles, clipped to [1, 5]; null when n = 1). Changes vs the previous period and vs 12 months earlier for share and mean carry 95% normal intervals for independent samples (share se = sqrt(p1(1−p1)/n1 + p2(1−p2)/n2); mean se = sqrt(s1²/n1 + s2²/n2)). Touchpoint 'loyalty' is the incentive-program satisfaction. Grain: one row per period_type × period_start × dimension × segment with at least one CSAT answer. Built from sql/marts/csat_by_segment.sql. */
+/** CSAT (客户满意度) per calendar month and quarter of responded_at, overall and by touchpoint, customer type, loyalty tier, value tier at response time, channel and region. csat_share = answers 4–5 / answers (1–5 scale) with a 95% Wilson interval (z = 1.96); csat_mean with a 95% t interval (t(0.975, n − 1) from int_t_quantiles, clipped to [1, 5]; null when n = 1). Changes vs the previous period and vs 12 months earlier for share and mean carry 95% normal intervals for independent samples (share se = sqrt(p1(1−p1)/n1 + p2(1−p2)/n2); mean se = sqrt(s1²/n1 + s2²/n2)). Touchpoint 'loyalty' is the incentive-program satisfaction. Grain: one row per period_type × period_start × dimension × segment with at least one CSAT answer. Built from sql/marts/csat_by_segment.sql. */
 export interface CsatBySegment {
   /** 'month' or 'quarter'. */
   period_type: string;
@@ -605,6 +605,7 @@ export interface IntSurveysEnriched {
   tier: string | null;
   region: string | null;
   channel: string | null;
+  value_tier: string | null;
   /** +1 / 0 / −1 for NPS answers. */
   nps_point: number | null;
   csat_satisfied: boolean | null;
@@ -838,7 +839,7 @@ export interface NewCustomerCsat {
   ci_high: number;
 }
 
-/** NPS (净推荐值) per calendar month and quarter of responded_at (Asia/Shanghai), overall and split by touchpoint, customer type, loyalty tier, channel and region. Each answer scores +1 (9–10), 0 (7–8) or −1 (0–6); nps = 100 × mean score = %promoters − %detractors; se = 100 × sqrt((p_promoter + p_detractor − (p_promoter − p_detractor)²) / n); 95% CI = nps ± 1.96 × se, clipped to [−100, 100]. Changes vs the previous period (month − 1, quarter − 3 months) and vs 12 months earlier carry a 95% CI with se = sqrt(se1² + se2²) (independent samples); NULL when the earlier period has no answers. Grain: one row per period_type × period_start × dimension × segment with at least one NPS answer. Built from sql/marts/nps_by_segment.sql. */
+/** NPS (净推荐值) per calendar month and quarter of responded_at (Asia/Shanghai), overall and split by touchpoint, customer type, loyalty tier, value tier at response time, channel and region. Each answer scores +1 (9–10), 0 (7–8) or −1 (0–6); nps = 100 × mean score = %promoters − %detractors; se = 100 × sqrt((p_promoter + p_detractor − (p_promoter − p_detractor)²) / n); 95% CI = nps ± 1.96 × se, clipped to [−100, 100]. Changes vs the previous period (month − 1, quarter − 3 months) and vs 12 months earlier carry a 95% CI with se = sqrt(se1² + se2²) (independent samples); NULL when the earlier period has no answers. Grain: one row per period_type × period_start × dimension × segment with at least one NPS answer. Built from sql/marts/nps_by_segment.sql. */
 export interface NpsBySegment {
   /** 'month' or 'quarter'. */
   period_type: string;
