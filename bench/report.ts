@@ -71,6 +71,13 @@ export function renderMarkdown(doc: Doc): string {
   for (const row of targetRows(doc)) lines.push(`| ${row.what} | ${row.limit} | ${row.measured} | ${row.verdict} |`);
   lines.push("");
 
+  if (S.some((r) => r.loadEntities && Object.keys(r.loadEntities).length)) {
+    lines.push("## Load by source (median seconds, from lens load's own timings)", "");
+    const ents = [...new Set(S.flatMap((r) => Object.keys(r.loadEntities ?? {})))];
+    lines.push(`| source | ${S.map((r) => r.scale).join(" | ")} |`, `|---|${S.map(() => "---").join("|")}|`);
+    for (const e of ents) lines.push(`| ${e} (${S.map((r) => int(r.rows[e])).join(" / ")} rows) | ${S.map((r) => (r.loadEntities?.[e] === undefined ? "–" : `${r.loadEntities[e].toFixed(1)} s`)).join(" | ")} |`);
+    lines.push("");
+  }
   lines.push("## Build by layer (median seconds, from lens_build_log)", "");
   const layers = ["staging", "intermediate", "marts", "other"].filter((l) => S.some((r) => r.layers[l]));
   lines.push(`| layer | ${S.map((r) => r.scale).join(" | ")} |`, `|---|${S.map(() => "---").join("|")}|`);
@@ -96,6 +103,24 @@ export function renderMarkdown(doc: Doc): string {
           .map((r) => {
             const x = r.site.pages.find((q: any) => q.page === p);
             return x ? `${(x.dataBytes / 1024).toFixed(0)} KB · ${x.firstChartMs === null ? "no chart" : `${(x.firstChartMs / 1000).toFixed(2)} s`}` : "–";
+          })
+          .join(" | ")} |`,
+      );
+    }
+    lines.push("");
+  }
+  const loaderRows = S.filter((r) => r.site?.loaders?.length);
+  if (loaderRows.length) {
+    lines.push("## Site data loaders (each run alone: median seconds · bytes written)", "");
+    const names = [...new Set(loaderRows.flatMap((r) => r.site.loaders.map((l: any) => l.loader)))];
+    lines.push(`| loader | ${loaderRows.map((r) => r.scale).join(" | ")} |`, `|---|${loaderRows.map(() => "---").join("|")}|`);
+    for (const n of names) {
+      lines.push(
+        `| ${n} | ${loaderRows
+          .map((r) => {
+            const l = r.site.loaders.find((x: any) => x.loader === n);
+            if (!l) return "–";
+            return l.error ? `**failed**: ${(l.bytes / 1024).toFixed(0)} KB over the 300 KB budget` : `${l.seconds.toFixed(1)} s · ${(l.bytes / 1024).toFixed(0)} KB`;
           })
           .join(" | ")} |`,
       );
@@ -131,9 +156,22 @@ export function targetRows(doc: Doc): TargetRow[] {
   const all = Object.values(doc.scales);
   const site = all.filter((r) => r.stages.site);
   const siteMax = site.length ? Math.max(...site.map((r) => r.stages.site.seconds)) : undefined;
-  judge(`site build, worst scale (${site.map((r) => r.scale).join(", ") || "none"})`, `≤ ${TARGETS.siteBuildSeconds} s`, siteMax, TARGETS.siteBuildSeconds, s);
-  const pages = all.flatMap((r) => (r.site?.pages ?? []).map((p: any) => ({ ...p, scale: r.scale })));
-  const heaviest = pages.sort((a, b) => b.dataBytes - a.dataBytes)[0];
+  const siteFailed = all.filter((r) => r.site?.error);
+  if (siteFailed.length) {
+    rows.push({
+      what: `site build (${siteFailed.map((r) => r.scale).join(", ")})`,
+      limit: `≤ ${TARGETS.siteBuildSeconds} s`,
+      measured: `failed: ${siteFailed.map((r) => `${r.scale}: ${String(r.site.error).replace(/\|/g, "/").slice(0, 160)}`).join("; ")}`,
+      verdict: "**missed**",
+    });
+  }
+  judge(`site build, worst scale that built (${site.map((r) => r.scale).join(", ") || "none"})`, `≤ ${TARGETS.siteBuildSeconds} s`, siteMax, TARGETS.siteBuildSeconds, s);
+  // A page's data is what its loader writes: count refused (over-budget) loader outputs too.
+  const pages = all.flatMap((r) => [
+    ...(r.site?.pages ?? []).map((p: any) => ({ ...p, scale: r.scale })),
+    ...(r.site?.loaders ?? []).filter((l: any) => l.error).map((l: any) => ({ page: `${l.loader} loader (refused)`, dataBytes: l.bytes, firstChartMs: null, scale: r.scale })),
+  ]);
+  const heaviest = [...pages].sort((a, b) => b.dataBytes - a.dataBytes)[0];
   judge(
     `data per page, heaviest${heaviest ? ` (${heaviest.page} at ${heaviest.scale})` : ""}`,
     `≤ ${TARGETS.pageDataKiB} KB`,
@@ -141,7 +179,7 @@ export function targetRows(doc: Doc): TargetRow[] {
     TARGETS.pageDataKiB,
     (x) => `${x.toFixed(0)} KB`,
   );
-  const slowest = [...pages].sort((a, b) => (b.firstChartMs ?? Infinity) - (a.firstChartMs ?? Infinity))[0];
+  const slowest = [...pages].filter((p) => !/refused/.test(p.page)).sort((a, b) => (b.firstChartMs ?? Infinity) - (a.firstChartMs ?? Infinity))[0];
   judge(
     `first chart, slowest page${slowest ? ` (${slowest.page} at ${slowest.scale})` : ""}`,
     `≤ ${TARGETS.firstChartMs / 1000} s`,

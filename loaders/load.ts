@@ -5,10 +5,13 @@ import { ruleObject } from "./column-rule.ts";
 import { LoadError } from "./load-error.ts";
 import type { DatabaseInput, EntityPlan, FileInput, LoadPlan } from "./load-plan.ts";
 import { ensureLoadTables } from "./load-tables.ts";
-import { ensureRawTables, rawTableName } from "./raw-tables.ts";
+import { ensureRawTables } from "./raw-tables.ts";
 import { readFile, sqlName, sqlString, type ReadResult } from "./read-file.ts";
 import { readDatabase } from "./read-database.ts";
-import { ERR, RAW, rowErrorsSql, sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
+import { sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
+import { quarantineRows } from "./quarantine-rows.ts";
+import { findDuplicates, quarantineKeyDuplicates } from "./duplicates.ts";
+import { upsertRaw } from "./upsert-raw.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 
 /** One line of the load audit: what happened to one file. */
@@ -53,7 +56,6 @@ export interface LoadOptions {
 }
 
 interface InputStats {
-  file: string;
   label: string;
   index: number;
   rowsRead: number;
@@ -106,37 +108,20 @@ async function loadEntity(
       const progress = (step: number, phase: LoadProgress["phase"]) => options.onProgress?.({ entity: plan.entity, input: label, step, steps: STEPS, phase });
       const started = localTimestamp(new Date());
       progress(0, "read");
-      const read = await readInput(db, input, `_read_${plan.entity}`);
+      const check = (columns: string[]) => checkColumns(contract, plan, columns, label);
+      const read = await readInput(db, input, `_read_${plan.entity}`, check);
       try {
         progress(1, "validate");
-        checkColumns(contract, plan, read, label);
+        check(read.columns);
         const typed = `_typed_${plan.entity}_${index}`;
         await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed));
         typedTables.push(typed);
-        await db.run(
-          `insert into load_quarantine select $1, $2, $3, $4, _line, null, value, reason, $5::timestamp from ${read.malformed} order by _line`,
-          [loadId, plan.entity, plan.source, label, now],
-        );
         progress(2, "stage");
-        // Bad rows are few: only they are parsed a second time, to say which column failed and why.
-        const [{ bad }] = await queryRows<{ bad: number }>(db, `select count(*) as bad from ${typed} where not _ok`);
-        if (bad > 0) {
-          const errors = `_errors_${plan.entity}`;
-          await db.run(`create or replace temp table ${errors}_lines as select _line from ${typed} where not _ok`);
-          await db.run(rowErrorsSql(contract, plan.columns, read.table, read.columns, `${errors}_lines`, errors));
-          for (const c of contract.columns) {
-            await db.run(
-              `insert into load_quarantine select $1, $2, $3, $4, _line, $5, ${sqlName(c.name + RAW)}, ${sqlName(c.name + ERR)}, $6::timestamp
-                 from ${errors} where ${sqlName(c.name + ERR)} is not null order by _line`,
-              [loadId, plan.entity, plan.source, label, c.name, now],
-            );
-          }
-          await db.run(`drop table ${errors}; drop table ${errors}_lines`);
-        }
+        await quarantineRows(db, contract, plan.columns, read, typed, { loadId, entity: plan.entity, source: plan.source, file: label, now });
       } finally {
         await db.run(read.cleanup);
       }
-      inputs.push({ file: label, label, index, rowsRead: read.rowsRead, started });
+      inputs.push({ label, index, rowsRead: read.rowsRead, started });
       progress(STEPS, "done");
     }
 
@@ -149,33 +134,9 @@ async function loadEntity(
         .join("\nunion all ")}`,
     );
 
-    // Exact copies first (kept: the last one), then rows that share a key but differ (kept: the last one).
-    // Only keys that occur more than once need ranking, which keeps the usual (clean) load cheap.
     const dups = `_dups_${plan.entity}`;
-    const keys = contract.key.map(sqlName);
-    const order = "order by _input desc, _line desc";
-    await db.run(`create or replace temp table ${dups} as
-      with repeated as (select ${keys.join(", ")} from ${stage} group by all having count(*) > 1),
-      candidates as (select s.* from ${stage} s semi join repeated using (${keys.join(", ")})),
-      copies as (select *, row_number() over (partition by ${cols.join(", ")} ${order}) as _copy from candidates),
-      ranked as (
-        select _input, _line, _source, ${keys.join(", ")}, _copy,
-          case when _copy = 1 then row_number() over (partition by ${keys.join(", ")}, _copy = 1 ${order}) end as _rank,
-          first_value(_line) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_line,
-          first_value(_source) over (partition by ${keys.join(", ")}, _copy = 1 ${order}) as _kept_source
-        from copies
-      )
-      select * from ranked where _copy > 1 or _rank > 1`);
-    const keyText = contract.key.map((k) => `'${k}=' || ${sqlName(k)}`).join(" || ', ' || ");
-    await db.run(
-      `insert into load_quarantine
-        select $1, $2, $3, _source, _line, $4, ${contract.key.map((k) => `cast(${sqlName(k)} as varchar)`).join(" || ', ' || ")},
-          'duplicate key ' || ${keyText} || ' with different values; line ' || _kept_line ||
-            case when _kept_source <> _source then ' of ' || _kept_source else '' end || ' kept',
-          $5::timestamp
-        from ${dups} where _rank > 1 order by _input, _line`,
-      [loadId, plan.entity, plan.source, contract.key.join(", "), now],
-    );
+    await findDuplicates(db, contract, stage, dups);
+    await quarantineKeyDuplicates(db, contract, dups, { loadId, entity: plan.entity, source: plan.source, now });
     const [{ dropped }] = await queryRows<{ dropped: number }>(db, `select count(*) as dropped from ${dups}`);
     const kept = `_kept_${plan.entity}`;
     await db.run(
@@ -184,28 +145,7 @@ async function loadEntity(
         : `create or replace temp view ${kept} as select s.* from ${stage} s anti join ${dups} d on s._input = d._input and s._line = d._line`,
     );
 
-    // Write only rows that are new or changed, so re-running a load leaves every raw row (and its lineage) alone.
-    const raw = rawTableName(plan.entity);
-    const [{ existing }] = await queryRows<{ existing: number }>(db, `select count(*) as existing from (select 1 from ${raw} limit 1)`);
-    const lineage = `${cols.join(", ")}, _source, _line, _loaded_at`;
-    let rowsChanged: number;
-    if (existing === 0) {
-      await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${kept}`, [now]);
-      rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${raw}`))[0].n;
-    } else {
-      const changedTable = `_changed_${plan.entity}`;
-      const same = contract.columns.map((c) => `k.${sqlName(c.name)} is not distinct from r.${sqlName(c.name)}`).join(" and ");
-      const onKey = (x: string, y: string) => contract.key.map((c) => `${x}.${sqlName(c)} = ${y}.${sqlName(c)}`).join(" and ");
-      await db.run(`create or replace temp table ${changedTable} as
-        select k.* from ${kept} k left join ${raw} r on ${onKey("k", "r")}
-        where r.${keys[0]} is null or not (${same})`);
-      rowsChanged = (await queryRows<{ n: number }>(db, `select count(*) as n from ${changedTable}`))[0].n;
-      if (rowsChanged > 0) {
-        await db.run(`delete from ${raw} r using ${changedTable} k where ${onKey("k", "r")}`);
-        await db.run(`insert into ${raw} (${lineage}) select ${cols.join(", ")}, _source, _line, $1::timestamp from ${changedTable}`, [now]);
-      }
-      await db.run(`drop table ${changedTable}`);
-    }
+    const rowsChanged = await upsertRaw(db, contract, kept, now);
 
     const perInput = await queryRows<{ _input: number; loaded: number }>(db, `select _input, count(*) as loaded from ${kept} group by _input`);
     const copiesPerInput = await queryRows<{ _input: number; copies: number }>(db, `select _input, count(*) as copies from ${dups} where _copy > 1 group by _input`);
@@ -220,7 +160,7 @@ async function loadEntity(
         load_id: loadId,
         entity: plan.entity,
         source: plan.source,
-        file: s.file,
+        file: s.label,
         rows_read: s.rowsRead,
         rows_loaded: perInput.find((p) => p._input === s.index)?.loaded ?? 0,
         rows_quarantined: bad,
@@ -254,14 +194,14 @@ async function loadEntity(
   }
 }
 
-async function readInput(db: DuckDBConnection, input: FileInput | DatabaseInput, table: string): Promise<ReadResult> {
-  if (input.kind === "file") return readFile(db, input.path, input.format, table);
+async function readInput(db: DuckDBConnection, input: FileInput | DatabaseInput, table: string, checkColumns: (columns: string[]) => void): Promise<ReadResult> {
+  if (input.kind === "file") return readFile(db, input.path, input.format, table, { checkColumns });
   return readDatabase(db, input, table);
 }
 
 /** Stop before reading rows when a required column (or a column a rule names) is not in the source. */
-function checkColumns(contract: EntityContract, plan: EntityPlan, read: ReadResult, label: string): void {
-  const have = new Set(read.columns.map((c) => c.toLowerCase()));
+function checkColumns(contract: EntityContract, plan: EntityPlan, columns: string[], label: string): void {
+  const have = new Set(columns.map((c) => c.toLowerCase()));
   const missing: string[] = [];
   for (const column of contract.columns) {
     const rule = plan.columns[column.name];
@@ -272,7 +212,7 @@ function checkColumns(contract: EntityContract, plan: EntityPlan, read: ReadResu
   if (missing.length > 0) {
     throw new LoadError(
       label,
-      `missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the file has ${read.columns.join(", ") || "no columns"}. ` +
+      `missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the file has ${columns.join(", ") || "no columns"}. ` +
         `Rename the column in the file or map it in a --config file (see docs/loading.md).`,
     );
   }

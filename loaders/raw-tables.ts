@@ -9,7 +9,7 @@ export function rawTableName(entity: string): string {
 /** Columns every raw table carries besides the contract's: where each row came from. */
 export const LINEAGE_COLUMNS = [
   { name: "_source", type: "varchar", description: "Source name: the file path, or the database query label." },
-  { name: "_line", type: "bigint", description: "Line number of the row in its file (1-based, header is line 1); row number for database sources." },
+  { name: "_line", type: "bigint", description: "Line number of the row in its text file (1-based, header is line 1; a row spanning lines has the line it starts on); 1-based row number for Parquet files and database sources." },
   { name: "_loaded_at", type: "timestamp", description: "When the load that wrote this row ran." },
 ] as const;
 

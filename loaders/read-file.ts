@@ -56,14 +56,20 @@ export function formatOf(path: string): FileFormat["format"] | undefined {
  * Read a file into temporary table `table` (all VARCHAR, plus the physical `_line`), and malformed lines
  * into `${table}_malformed`. File-level problems throw a LoadError naming the file.
  */
-export async function readFile(db: DuckDBConnection, path: string, format: FileFormat, table: string): Promise<ReadResult> {
+export async function readFile(
+  db: DuckDBConnection,
+  path: string,
+  format: FileFormat,
+  table: string,
+  options: { checkColumns?: (columns: string[]) => void } = {},
+): Promise<ReadResult> {
   if (!existsSync(path)) throw new LoadError(path, "file not found; check the path (paths in a --config file resolve relative to the config file)");
   if (statSync(path).isDirectory()) throw new LoadError(path, "is a folder, not a file");
   switch (format.format) {
     case "parquet":
       return readParquet(db, path, table);
     case "csv":
-      return readCsv(db, path, format, table);
+      return readCsv(db, path, format, table, options.checkColumns);
     case "whitespace":
     case "jsonl":
       return readLines(db, path, format, table);
@@ -84,14 +90,14 @@ async function readParquet(db: DuckDBConnection, path: string, table: string): P
   return { table, malformed: `${table}_malformed`, columns, rowsRead: n, encoding: "parquet", cleanup: dropTables(table, `${table}_malformed`) };
 }
 
-async function readCsv(db: DuckDBConnection, path: string, format: FileFormat, table: string): Promise<ReadResult> {
+async function readCsv(db: DuckDBConnection, path: string, format: FileFormat, table: string, checkColumns?: (columns: string[]) => void): Promise<ReadResult> {
   let text = await asUtf8(path, format.encoding);
   try {
-    let result = await readCsvUtf8(db, path, text, format, table);
+    let result = await readCsvUtf8(db, path, text, format, table, checkColumns);
     if (result === "retry-encoding") {
       await text.cleanup();
       text = await asUtf8(path, undefined, { forceDetect: true });
-      result = await readCsvUtf8(db, path, text, format, table);
+      result = await readCsvUtf8(db, path, text, format, table, checkColumns);
       if (result === "retry-encoding") throw new LoadError(path, "has bytes that are neither UTF-8 nor GB18030; save it as UTF-8 or declare its encoding");
     }
     return result;
@@ -106,8 +112,9 @@ async function readCsvUtf8(
   text: Utf8File,
   format: FileFormat,
   table: string,
+  checkColumns?: (columns: string[]) => void,
 ): Promise<ReadResult | "retry-encoding"> {
-  const delimiter = format.delimiter ?? ",";
+  const delimiter = format.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? "\t" : ",");
   const quote = format.quote ?? '"';
   const header = format.header ?? true;
   const head = new TextDecoder("utf-8").decode(await headBytes(text.path));
@@ -120,6 +127,8 @@ async function readCsvUtf8(
     if (seen.has(c.toLowerCase())) throw new LoadError(path, `column "${c}" appears twice in the header; rename one of them`);
     seen.add(c.toLowerCase());
   }
+  // A missing column stops the load before a large file is read.
+  checkColumns?.(columns);
   const struct = `{${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}`;
   const rej = `${table}_rej`;
   try {
@@ -132,15 +141,16 @@ async function readCsvUtf8(
   } catch (error) {
     throw new LoadError(path, `cannot be read as CSV: ${firstLine(error)}`);
   }
-  const rejects = await queryRows<{ pos: number; type: string; line_text: string; message: string }>(
-    db,
-    `select line_byte_position as pos, any_value(error_type order by column_idx) as type, any_value(csv_line) as line_text, any_value(error_message order by column_idx) as message
-       from ${rej} group by line_byte_position order by pos`,
-  );
+  // One row per refused record (a record can break several rules; the first is reported).
+  await db.run(`create or replace temp table ${rej}_rows as
+    select line_byte_position as pos, any_value(error_type order by column_idx) as type,
+      regexp_replace(any_value(csv_line), '^[\r\n]+|[\r\n]+$', '', 'g') as line_text, any_value(error_message order by column_idx) as message
+    from ${rej} group by line_byte_position`);
   await db.run(`drop table if exists ${rej}; drop table if exists ${rej}_scan`);
+  const rejects = await queryRows<{ pos: number; type: string }>(db, `select pos, type from ${rej}_rows order by pos`);
   if (!format.encoding && text.encoding === "utf-8" && rejects.some((r) => r.type === "INVALID ENCODING")) return "retry-encoding";
 
-  const scan = await scanRecords(openBytes(text.path), { quote: quote || null, header, rejected: new Set(rejects.map((r) => r.pos)) });
+  const scan = await scanRecords(openBytes(text.path), { quote: quote || null, delimiter, header, rejected: new Set(rejects.map((r) => r.pos)) });
   const accepted = await count(db, `${table}_read`);
   if (scan.records !== accepted + rejects.length || scan.rejectLines.size !== rejects.length) {
     throw new LoadError(
@@ -165,14 +175,23 @@ async function readCsvUtf8(
          from (select *, rowid as _idx from ${table}_read) r asof join ${table}_bp b on r._idx >= b.idx`,
     );
   }
-  await db.run(`create or replace temp table ${table}_malformed (_line bigint, value varchar, reason varchar)`);
-  for (const r of rejects) {
-    await db.run(`insert into ${table}_malformed values ($1, $2, $3)`, [
-      scan.rejectLines.get(r.pos)!,
-      r.line_text.replace(/^[\r\n]+|[\r\n]+$/g, ""),
-      malformedReason(r.type, r.message),
-    ]);
+  await db.run(`create or replace temp table ${rej}_lines (pos bigint, line bigint)`);
+  const lines = [...scan.rejectLines];
+  for (let i = 0; i < lines.length; i += 1000) {
+    await db.run(`insert into ${rej}_lines values ${lines.slice(i, i + 1000).map(([pos, line]) => `(${pos}, ${line})`).join(", ")}`);
   }
+  await db.run(`create or replace temp table ${table}_malformed as
+    select l.line as _line, r.line_text as value,
+      case
+        when r.type in ('MISSING COLUMNS', 'TOO MANY COLUMNS') and regexp_matches(r.message, 'Expected Number of Columns: [0-9]+ Found: [0-9]+')
+          then 'malformed CSV line: expected ' || regexp_extract(r.message, 'Expected Number of Columns: ([0-9]+)', 1) ||
+               ' columns, found ' || regexp_extract(r.message, 'Found: ([0-9]+)', 1)
+        when r.type = 'UNQUOTED VALUE' then 'malformed CSV line: unterminated or misplaced quote'
+        when r.type = 'INVALID ENCODING' then 'malformed CSV line: not valid UTF-8'
+        else 'malformed CSV line: ' || r.message
+      end as reason
+    from ${rej}_rows r join ${rej}_lines l using (pos)`);
+  await db.run(`drop table ${rej}_rows; drop table ${rej}_lines`);
   const cleanup = `drop view ${table}; ${dropTables(`${table}_read`, `${table}_malformed`)}${scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : ""}`;
   return { table, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup };
 }
@@ -229,14 +248,6 @@ async function readLines(db: DuckDBConnection, path: string, format: FileFormat,
 
 function dropTables(...tables: string[]): string {
   return tables.map((t) => `drop table if exists ${t};`).join(" ");
-}
-
-function malformedReason(type: string, message: string): string {
-  const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-  if (m && (type === "MISSING COLUMNS" || type === "TOO MANY COLUMNS")) return `malformed CSV line: expected ${m[1]} columns, found ${m[2]}`;
-  if (type === "UNQUOTED VALUE") return "malformed CSV line: unterminated or misplaced quote";
-  if (type === "INVALID ENCODING") return "malformed CSV line: not valid UTF-8";
-  return `malformed CSV line: ${message}`;
 }
 
 async function count(db: DuckDBConnection, table: string): Promise<number> {

@@ -23,9 +23,14 @@ export interface RecordScan {
  */
 export async function scanRecords(
   bytes: Readable,
-  options: { quote: string | null; header: boolean; rejected: Set<number> },
+  options: { quote: string | null; delimiter?: string; header: boolean; rejected: Set<number> },
 ): Promise<RecordScan> {
   const quote = options.quote ? options.quote.charCodeAt(0) : -1;
+  // Like DuckDB, a quote opens a quoted field only at the start of a field; elsewhere it is a plain character.
+  const delimiter = Buffer.from(options.delimiter ?? ",");
+  const delimiterEnd = delimiter[delimiter.length - 1];
+  let previousChunkEnd = -1;
+  let closedAt = -2;
   let base = 0;
   let line = 1;
   let inRecord = false;
@@ -104,13 +109,16 @@ export async function scanRecords(
           break;
         }
         inQuote = false;
+        closedAt = base + nq;
         i = nq + 1;
         continue;
       }
       let nl = buf.indexOf(LF, i);
       if (nl < 0) nl = n;
       if (nq < nl) {
-        inQuote = true;
+        const before = nq > 0 ? buf[nq - 1] : previousChunkEnd;
+        // At a field start, or right after a closing quote ("" inside a quoted field).
+        if (base + nq === startPos || before === delimiterEnd || closedAt === base + nq - 1) inQuote = true;
         i = nq + 1;
         continue;
       }
@@ -122,6 +130,7 @@ export async function scanRecords(
       inRecord = false;
       i = nl + 1;
     }
+    if (n > 0) previousChunkEnd = buf[n - 1];
     base += n;
   }
   if (pending) classify(pending, Number.POSITIVE_INFINITY);

@@ -142,6 +142,19 @@ describe("lens clv fit (CLI) on a CDNOW warehouse file", () => {
     expect(json.bgnbd.log_likelihood).toBeCloseTo(-9582.4, 1);
     expect(json.gamma_gamma?.q).toBeCloseTo(3.74, 2);
     expect(json.holdout).toBeNull();
+    expect(json.segment).toBe("all");
+  });
+
+  it("--segment: all is the default; a customer type needs stg_customers, which CDNOW (orders only) has not", async () => {
+    const all = await run(["clv", "fit", "--segment", "all", "--calibration-end", "1997-09-30", "--json", "--warehouse", file]);
+    expect(all.code).toBe(0);
+    expect((JSON.parse(all.out) as ClvFitReport).bgnbd.r).toBeCloseTo(0.243, 3);
+    const toc = await run(["clv", "fit", "--segment", "ToC", "--calibration-end", "1997-09-30", "--warehouse", file]);
+    expect(toc.code).toBe(1);
+    expect(toc.err).toMatch(/--segment ToC needs stg_customers \(customer_type\)/);
+    const bad = await run(["clv", "fit", "--segment", "VIP", "--calibration-end", "1997-09-30", "--warehouse", file]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/'VIP' is invalid\. Allowed choices are ToC, ToB, all/);
   });
 
   it("prints a text report with the holdout table", async () => {

@@ -94,6 +94,7 @@ interface Row {
   predicted_purchases: number | null;
   predicted_avg_spend: number | null;
   predicted_clv: number | null;
+  model_segment: string | null;
 }
 
 async function buildFixture(asOf?: string) {
@@ -103,10 +104,17 @@ async function buildFixture(asOf?: string) {
   if (asOf) await w.db.run("create table int_as_of as select cast($d as date) as as_of_date", { d: asOf });
   await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
   const rows = await queryRows<Row>(w.db, "select * from int_customer_clv_predicted order by customer_id");
-  const params = await queryRows<{ model: string; parameter: string; estimate: number; std_error: number | null; n_customers: number; calibration_end: string }>(
-    w.db,
-    "select * from clv_model_parameters order by model, parameter",
-  );
+  const params = await queryRows<{
+    segment: string;
+    model: string;
+    parameter: string;
+    estimate: number;
+    std_error: number | null;
+    n_customers: number;
+    converged: boolean;
+    calibration_end: string;
+    fitted_at: string;
+  }>(w.db, "select * from clv_model_parameters order by model, parameter");
   return { w, rows, params };
 }
 
@@ -124,6 +132,7 @@ describe("int_customer_clv_predicted", () => {
       ["predicted_purchases", "DOUBLE"],
       ["predicted_avg_spend", "DOUBLE"],
       ["predicted_clv", "DOUBLE"],
+      ["model_segment", "VARCHAR"],
     ]);
   });
 
@@ -145,6 +154,11 @@ describe("int_customer_clv_predicted", () => {
     const est = Object.fromEntries(params.map((p) => [`${p.model}.${p.parameter}`, p.estimate]));
     expect(Object.keys(est).sort()).toEqual(["bgnbd.a", "bgnbd.alpha", "bgnbd.b", "bgnbd.r", "gamma_gamma.p", "gamma_gamma.q", "gamma_gamma.v"]);
     expect(params.every((p) => p.calibration_end === "2024-03-31")).toBe(true);
+    // Without stg_customers there are no customer types: one pooled fit ('all') scores everyone.
+    expect(params.every((p) => p.segment === "all")).toBe(true);
+    expect(rows.every((r) => r.model_segment === "all")).toBe(true);
+    // fitted_at is audit metadata: one instant for the whole build.
+    expect(new Set(params.map((p) => p.fitted_at)).size).toBe(1);
     expect(params.filter((p) => p.model === "bgnbd").every((p) => p.n_customers === 11)).toBe(true);
     // Gamma-Gamma uses the customers with a repeat transaction of positive value: c01, c04, c06, c07, c09, c10, c12.
     expect(params.filter((p) => p.model === "gamma_gamma").every((p) => p.n_customers === 7)).toBe(true);
@@ -182,9 +196,9 @@ describe("int_customer_clv_predicted", () => {
     await createStgOrders(w.db);
     await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
     const rows = await queryRows<Row>(w.db, "select * from int_customer_clv_predicted order by customer_id");
-    expect(rows.map((r) => [r.customer_id, r.frequency, r.age_weeks * 7, r.p_alive, r.predicted_purchases, r.predicted_clv])).toEqual([
-      ["s1", 0, 31, null, null, null],
-      ["s2", 0, 0, null, null, null],
+    expect(rows.map((r) => [r.customer_id, r.frequency, r.age_weeks * 7, r.p_alive, r.predicted_purchases, r.predicted_clv, r.model_segment])).toEqual([
+      ["s1", 0, 31, null, null, null, null],
+      ["s2", 0, 0, null, null, null, null],
     ]);
     expect(await queryRows(w.db, "select * from clv_model_parameters")).toEqual([]);
   });

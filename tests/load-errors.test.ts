@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../lib/cli/main.ts";
+import { openWarehouse } from "../lib/warehouse/open.ts";
+import { load } from "../loaders/load.ts";
+import { planFromFolder } from "../loaders/source-folder.ts";
 
 const fixtures = resolve(import.meta.dirname, "fixtures/load");
 
@@ -74,12 +77,11 @@ describe("lens load stops on file-level problems and leaves the warehouse as it 
     const warehouse = join(dir, "w.duckdb");
     expect(await lens("load", "--source", join(fixtures, "gbk"), "--warehouse", warehouse)).toBe(0);
     const before = sha(warehouse);
-    // customers (changed names) would load first; orders then fails on its missing column.
-    cpSync(join(fixtures, "crlf-bom/customers.csv"), join(dir, "customers.csv"));
-    writeFileSync(join(dir, "orders.csv"), "order_id,ordered_at\nO1,2024-01-01 00:00:00\n");
+    // customers (other rows) would load first; orders then fails on its missing columns.
     const src = join(dir, "both");
-    cpSync(join(dir, "customers.csv"), join(src, "customers.csv"));
-    cpSync(join(dir, "orders.csv"), join(src, "orders.csv"));
+    mkdirSync(src);
+    cpSync(join(fixtures, "crlf-bom/customers.csv"), join(src, "customers.csv"));
+    writeFileSync(join(src, "orders.csv"), "order_id,ordered_at\nO1,2024-01-01 00:00:00\n");
     expect(await lens("load", "--source", src, "--warehouse", warehouse)).toBe(1);
     expect(errorText()).toContain(`${join(src, "orders.csv")}: missing required columns customer_id, status, gross_amount; the file has order_id, ordered_at.`);
     expect(sha(warehouse)).toBe(before);
@@ -141,11 +143,40 @@ describe("config errors", () => {
     writeFileSync(config, JSON.stringify({ entities: { orders: { file: "orders.csv" } } }));
     expect(await lens("load", "--config", config, "--warehouse", join(dir, "w.duckdb"))).toBe(1);
     expect(errorText()).toBe(`${join(dir, "orders.csv")}: file not found; check the path (paths in a --config file resolve relative to the config file)`);
+    writeFileSync(config, JSON.stringify({ entities: { customers: { connection_env: "LENS_TEST_UNSET_URL", table: "customers" } } }));
+    delete process.env.LENS_TEST_UNSET_URL;
+    expect(await lens("load", "--config", config, "--warehouse", join(dir, "w.duckdb"))).toBe(1);
+    expect(errorText()).toBe(`${config}: entities.customers: environment variable LENS_TEST_UNSET_URL is not set; set it to the PostgreSQL connection string`);
     expect(existsSync(join(dir, "w.duckdb"))).toBe(false);
   });
 
   it("requires --source or --config", async () => {
     expect(await lens("load")).toBe(1);
     expect(errorText()).toBe("give either --source DIR or --config FILE (see lens load --help)");
+  });
+});
+
+describe("folder problems", () => {
+  it("warns about files that are not named after an entity, and refuses two files for one entity", async () => {
+    const src = join(dir, "src");
+    mkdirSync(src);
+    writeFileSync(join(src, "orders.csv"), "order_id,customer_id,ordered_at,status,gross_amount\nO1,C1,2024-01-01 00:00:00,completed,1\n");
+    writeFileSync(join(src, "notes.txt"), "hello\n");
+    expect(planFromFolder(src).warnings).toEqual([
+      `ignored ${join(src, "notes.txt")}: not named after an entity (customers, orders, order_lines, contracts, survey_responses, tickets, loyalty_events, campaigns, campaign_assignments, campaign_redemptions) with .csv, .csv.gz, .parquet, .jsonl, .ndjson`,
+    ]);
+    writeFileSync(join(src, "orders.jsonl"), "{}\n");
+    expect(() => planFromFolder(src)).toThrow(`${join(src, "orders.csv")}: more than one file for orders (orders.csv, orders.jsonl); keep one`);
+  });
+
+  it("refuses an empty file and a header that names a column twice", async () => {
+    const src = join(dir, "src");
+    mkdirSync(src);
+    writeFileSync(join(src, "customers.csv"), "");
+    const w = await openWarehouse(":memory:");
+    await expect(load(w.db, planFromFolder(src))).rejects.toThrow(`${join(src, "customers.csv")}: is empty: no header line`);
+    writeFileSync(join(src, "customers.csv"), "customer_id,customer_type,signup_date,Customer_ID\nK1,ToC,2024-01-01,K2\n");
+    await expect(load(w.db, planFromFolder(src))).rejects.toThrow(`${join(src, "customers.csv")}: column "Customer_ID" appears twice in the header; rename one of them`);
+    w.close();
   });
 });

@@ -47,6 +47,63 @@ describe("encodings", () => {
   });
 });
 
+describe("malformed lines in a CRLF file", () => {
+  it("reports too few and too many columns with the line as it was, without its line break", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lens-load-crlf-"));
+    writeFileSync(join(dir, "customers.csv"), "customer_id,customer_type,signup_date\r\nA,ToC,2024-01-01\r\nB,ToC\r\n\r\nC,ToC,2024-01-01,x\r\nD,ToB,2024-01-02\r\n");
+    const { w, quarantine, counts } = await loadPlan(planFromFolder(dir));
+    expect(quarantine).toEqual([
+      { line: 3, column: null, value: "B,ToC", reason: "malformed CSV line: expected 3 columns, found 2" },
+      { line: 5, column: null, value: "C,ToC,2024-01-01,x", reason: "malformed CSV line: expected 3 columns, found 4" },
+    ]);
+    expect(counts).toEqual([[4, 2, 2, 0]]);
+    expect(await queryRows(w.db, "select customer_id, _line from raw_customers order by 1")).toEqual([
+      { customer_id: "A", _line: 2 },
+      { customer_id: "D", _line: 6 },
+    ]);
+    w.close();
+  });
+});
+
+describe("quotes", () => {
+  it("treats a quote inside an unquoted field as text, reads doubled quotes, and keeps line numbers after them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lens-load-quotes-"));
+    writeFileSync(
+      join(dir, "customers.csv"),
+      'customer_id,customer_type,name,signup_date\nA,ToC,5" screen fan,2024-01-01\nB,ToC,"say ""hi""\nthere",2024-01-02\nC,ToB,plain,2024-01-03\nD,ToC,"never closed,2024-01-04\nE,ToC,x,2024-01-05\n',
+    );
+    const { w, quarantine, counts } = await loadPlan(planFromFolder(dir));
+    // An unterminated quote swallows the rest of the file into one record, as in any CSV reader.
+    expect(quarantine).toEqual([
+      { line: 6, column: null, value: 'D,ToC,"never closed,2024-01-04\nE,ToC,x,2024-01-05', reason: "malformed CSV line: unterminated or misplaced quote" },
+    ]);
+    expect(counts).toEqual([[4, 3, 1, 0]]);
+    expect(await queryRows(w.db, "select customer_id, name, _line from raw_customers order by 1")).toEqual([
+      { customer_id: "A", name: '5" screen fan', _line: 2 },
+      { customer_id: "B", name: 'say "hi"\nthere', _line: 3 },
+      { customer_id: "C", name: "plain", _line: 5 },
+    ]);
+    w.close();
+  });
+});
+
+describe("encoding detection beyond the first megabyte", () => {
+  it("re-reads the whole file as GB18030 when DuckDB finds non-UTF-8 bytes late in the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lens-load-late-gbk-"));
+    const ascii = Array.from({ length: 40_000 }, (_, i) => `K${i},ToC,Name ${i},2024-01-01`).join("\n");
+    const gbk = Buffer.from([0xd5, 0xc5, 0xce, 0xb0]); // 张伟 in GBK
+    writeFileSync(join(dir, "customers.csv"), Buffer.concat([Buffer.from(`customer_id,customer_type,name,signup_date\n${ascii}\nG1,ToC,`), gbk, Buffer.from(",2024-01-02\n")]));
+    const { w, quarantine, counts } = await loadPlan(planFromFolder(dir));
+    expect(quarantine).toEqual([]);
+    expect(counts).toEqual([[40_001, 40_001, 0, 0]]);
+    expect(await queryRows(w.db, "select name, _line from raw_customers where customer_id in ('K0', 'G1') order by _line")).toEqual([
+      { name: "Name 0", _line: 2 },
+      { name: "张伟", _line: 40_002 },
+    ]);
+    w.close();
+  });
+});
+
 describe("formats", () => {
   it("reads JSON lines: one row per line, blank lines skipped, a broken line quarantined", async () => {
     const { w, quarantine, counts } = await loadPlan(planFromFolder(resolve(fixtures, "jsonl")));

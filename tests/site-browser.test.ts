@@ -45,7 +45,10 @@ describe.skipIf(!enabled)("report site in Chromium", () => {
   for (const { path, figure } of PAGES) {
     it(`renders ${path} with charts, figures and no errors`, async () => {
       const { page, problems } = await open(path);
-      await page.locator(figure).first().waitFor();
+      await page.locator(figure).first().waitFor().catch(async (error: Error) => {
+        const inline = await page.locator(".observablehq--error").allInnerTexts();
+        throw new Error(`${path}: ${figure} never appeared (${error.message.split("\n")[0]}); problems: ${JSON.stringify(problems)}; errors on the page: ${JSON.stringify(inline)}`);
+      });
       await expect.poll(() => page.locator(figure).first().innerText()).toMatch(/\d/);
       // Every chart is a titled figure with a definition note.
       const charts = await page.locator("figure.lens-chart").count();

@@ -127,7 +127,7 @@ describe("lens site", () => {
       () => null,
       (e: Error) => e.message,
     );
-    expect(error).toMatch(/no-such-warehouse\.duckdb does not exist; run `lens run --demo`/);
+    expect(error).toMatch(/no-such-warehouse\.duckdb does not exist; run `lens run --source <dir>`/);
   });
 });
 

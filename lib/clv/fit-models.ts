@@ -69,3 +69,33 @@ export function fitGammaGamma(groups: SpendGroups): GammaGammaFit {
   ];
   return fitMle(["p", "q", "v"], (p) => gammaGammaLogLikelihoodWithGradient(p, groups), customers, starts);
 }
+
+/** Above this, a and b both growing means the Beta mixing distribution of dropout has collapsed to a point. */
+const DEGENERATE_BETA = 1_000;
+
+/**
+ * What to say about a BG/NBD fit that did not converge or sits on a boundary, or undefined. When a and b both run
+ * off together the likelihood is maximised in the limit where every customer has the same dropout
+ * probability a/(a+b): the ratio is estimated, a and b separately are not (e.g. contract customers who
+ * buy steadily and leave when a contract ends rather than after a purchase).
+ */
+export function bgnbdConvergenceWarning(fit: BgNbdFit, label = ""): string | undefined {
+  const { a, b } = fit.params;
+  if (a > DEGENERATE_BETA && b > DEGENERATE_BETA) {
+    return `${label}BG/NBD: every customer has the same dropout probability (a and b grow without bound at a/(a+b) = ${(a / (a + b)).toPrecision(3)}); a and b are not identified separately, predictions use that limit`;
+  }
+  if (fit.converged) return undefined;
+  return `${label}BG/NBD did not converge cleanly (gradient ${fit.gradientNorm.toExponential(2)}); treat the estimates with care`;
+}
+
+/** What to say about a Gamma-Gamma fit that did not converge or has an infinite mean, or undefined. */
+export function gammaGammaWarnings(fit: GammaGammaFit, label = ""): string[] {
+  const warnings: string[] = [];
+  if (!fit.converged) {
+    warnings.push(
+      `${label}Gamma-Gamma did not converge cleanly (gradient ${fit.gradientNorm.toExponential(2)}, p = ${fit.params.p.toPrecision(3)}); a p that runs off means spend varies far less within customers than between them, e.g. customer types with very different spend scales pooled (fit them by segment) or very few repeat customers`,
+    );
+  }
+  if (!(fit.params.q > 1)) warnings.push(`${label}Gamma-Gamma q = ${fit.params.q.toFixed(3)} ≤ 1: the population mean spend is infinite`);
+  return warnings;
+}

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { fitBgNbd, fitGammaGamma, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
+import { bgnbdConvergenceWarning, fitBgNbd, fitGammaGamma, gammaGammaWarnings, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
 import { compareHoldout, type HoldoutComparison } from "./holdout.ts";
-import { loadHoldoutGroups, loadRfmGroups, loadSpendGroups } from "./summary-statistics.ts";
+import { CLV_SEGMENTS, loadHoldoutGroups, loadRfmGroups, loadSpendGroups, POOLED, type SegmentChoice } from "./summary-statistics.ts";
 
 /** BG/NBD estimates as reported: parameters, log-likelihood, standard errors. */
 export interface BgNbdReport {
@@ -32,6 +32,8 @@ export interface GammaGammaReport {
 /** Everything `lens clv fit` reports. */
 export interface ClvFitReport {
   calibration_end: string;
+  /** The customers fitted: one customer type (stg_customers.customer_type) or "all" (pooled). */
+  segment: SegmentChoice;
   holdout_end: string | null;
   customers: number;
   /** Distinct (x, t_x, T) groups the BG/NBD likelihood was evaluated on. */
@@ -51,6 +53,13 @@ export function parseIsoDate(value: string, option: string): string {
     throw new Error(`${option} must be a date as YYYY-MM-DD, got "${value}"`);
   }
   return value;
+}
+
+/** Validate `--segment`: ToC, ToB or all. */
+export function parseSegment(value: string): SegmentChoice {
+  const choices: readonly string[] = [...CLV_SEGMENTS, POOLED];
+  if (!choices.includes(value)) throw new Error(`--segment must be one of ${choices.join(", ")}, got "${value}"`);
+  return value as SegmentChoice;
 }
 
 /** Days from one ISO date to another. */
@@ -83,30 +92,33 @@ export function gammaGammaReport(fit: GammaGammaFit): GammaGammaReport {
 /**
  * Fit BG/NBD and Gamma-Gamma on stg_orders up to the calibration end (inclusive; customers whose first
  * purchase is later are left out), and with a holdout end compare predicted and actual repeat
- * transactions in (calibration end, holdout end].
+ * transactions in (calibration end, holdout end]. `segment` restricts everything (fit and holdout) to one
+ * customer type; the default "all" pools every customer.
  */
 export async function fitClv(
   db: DuckDBConnection,
-  options: { calibrationEnd: string; holdoutEnd?: string },
+  options: { calibrationEnd: string; holdoutEnd?: string; segment?: string },
 ): Promise<ClvFitReport> {
+  const segment = parseSegment(options.segment ?? POOLED);
   const calibrationEnd = parseIsoDate(options.calibrationEnd, "--calibration-end");
   const holdoutEnd = options.holdoutEnd === undefined ? null : parseIsoDate(options.holdoutEnd, "--holdout-end");
   if (holdoutEnd !== null && holdoutEnd <= calibrationEnd) {
     throw new Error(`--holdout-end (${holdoutEnd}) must be after --calibration-end (${calibrationEnd})`);
   }
-  const { rows, groups } = await loadRfmGroups(db, calibrationEnd);
+  const { rows, groups } = await loadRfmGroups(db, calibrationEnd, segment);
   const customers = rows.reduce((s, r) => s + r.customers, 0);
   if (customers === 0) {
-    throw new Error(`no purchases (orders not cancelled or refunded) on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
+    const who = segment === POOLED ? "" : ` by ${segment} customers`;
+    throw new Error(`no purchases (orders not cancelled or refunded)${who} on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
   }
   const warnings: string[] = [];
   const bg = fitBgNbd(groups);
-  if (!bg.converged) warnings.push(`BG/NBD did not converge cleanly (gradient ${bg.gradientNorm.toExponential(2)}); treat the estimates with care`);
+  const bgWarning = bgnbdConvergenceWarning(bg);
+  if (bgWarning) warnings.push(bgWarning);
   let gamma: GammaGammaReport | null = null;
   try {
-    const gg = fitGammaGamma(await loadSpendGroups(db, calibrationEnd));
-    if (!gg.converged) warnings.push(`Gamma-Gamma did not converge cleanly (gradient ${gg.gradientNorm.toExponential(2)})`);
-    if (!(gg.params.q > 1)) warnings.push(`Gamma-Gamma q = ${gg.params.q.toFixed(3)} ≤ 1: the population mean spend is infinite`);
+    const gg = fitGammaGamma(await loadSpendGroups(db, calibrationEnd, segment));
+    warnings.push(...gammaGammaWarnings(gg));
     gamma = gammaGammaReport(gg);
   } catch (error) {
     warnings.push((error as Error).message);
@@ -114,9 +126,10 @@ export async function fitClv(
   const holdout =
     holdoutEnd === null
       ? null
-      : compareHoldout(bg.params, await loadHoldoutGroups(db, calibrationEnd, holdoutEnd), daysBetween(calibrationEnd, holdoutEnd));
+      : compareHoldout(bg.params, await loadHoldoutGroups(db, calibrationEnd, holdoutEnd, segment), daysBetween(calibrationEnd, holdoutEnd));
   return {
     calibration_end: calibrationEnd,
+    segment,
     holdout_end: holdoutEnd,
     customers,
     groups: rows.length,

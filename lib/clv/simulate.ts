@@ -71,21 +71,33 @@ export interface SimulatedCustomer {
  * Simulate customers from BG/NBD and Gamma-Gamma exactly as the models state: λ ~ Gamma(r, α),
  * p ~ Beta(a, b); after the first purchase at 0, purchases arrive at rate λ and after each (repeat)
  * purchase the customer drops out with probability p. ν ~ Gamma(q, v) and each repeat transaction is
- * worth Gamma(p, ν). Each customer is observed for T weeks, drawn uniformly in [minT, maxT].
+ * worth Gamma(p, ν). Each customer is observed for T weeks, drawn uniformly in [minT, maxT], or taken in
+ * turn from `observedT` (e.g. the real customers' ages, to mimic a data set's observation windows).
  * With dayResolution, T is a whole number of days and t_x is rounded to the nearest day, as warehouse
  * data are, so many customers share statistics and the fit runs on compressed groups.
+ * With dropoutAtFirstPurchase the dropout coin is also tossed right after the first purchase, the MBG/NBD
+ * variant (Batislam, Denizel & Filiztekin 2007) — data BG/NBD does not describe exactly, to measure
+ * what fitting BG/NBD to such data does.
  */
 export function simulateCustomers(
   n: number,
   bgnbd: BgNbdParams,
   spend: GammaGammaParams,
-  options: { seed: number; minT: number; maxT: number; holdout?: number; dayResolution?: boolean },
+  options: {
+    seed: number;
+    minT: number;
+    maxT: number;
+    holdout?: number;
+    dayResolution?: boolean;
+    observedT?: readonly number[];
+    dropoutAtFirstPurchase?: boolean;
+  },
 ): SimulatedCustomer[] {
   const random = seededRandom(options.seed);
   const holdout = options.holdout ?? 0;
   const customers: SimulatedCustomer[] = [];
   for (let i = 0; i < n; i++) {
-    let T = options.minT + (options.maxT - options.minT) * random();
+    let T = options.observedT ? options.observedT[i % options.observedT.length] : options.minT + (options.maxT - options.minT) * random();
     if (options.dayResolution) T = Math.round(T * 7) / 7;
     const lambda = gammaDraw(random, bgnbd.r, bgnbd.alpha);
     const dropout = betaDraw(random, bgnbd.a, bgnbd.b);
@@ -95,7 +107,8 @@ export function simulateCustomers(
     let tx = 0;
     let later = 0;
     let total = 0;
-    for (;;) {
+    const droppedAtStart = options.dropoutAtFirstPurchase === true && random() < dropout;
+    while (!droppedAtStart) {
       t += -Math.log(random()) / lambda;
       if (t > T + holdout) break;
       if (t <= T) {

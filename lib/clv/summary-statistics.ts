@@ -48,13 +48,66 @@ final as (
 
 select * from final`;
 
+/** Customer types fitted separately when they have enough repeat customers (stg_customers.customer_type). */
+export const CLV_SEGMENTS = ["ToC", "ToB"] as const;
+export type ClvSegment = (typeof CLV_SEGMENTS)[number];
+/** A segment name as `lens clv fit --segment` takes it: one customer type, or all customers pooled. */
+export type SegmentChoice = ClvSegment | "all";
+/** The pooled fit's segment label. */
+export const POOLED = "all";
+
+/**
+ * CUSTOMER_STATISTICS_SQL plus `segment`: the customer's stg_customers.customer_type ('ToC', 'ToB'), null for
+ * a customer the CRM does not know or when the warehouse has no stg_customers (e.g. CDNOW, orders only).
+ */
+export function segmentedStatisticsSql(hasCustomers: boolean): string {
+  if (!hasCustomers) return `select *, cast(null as varchar) as segment from (${CUSTOMER_STATISTICS_SQL})`;
+  return `
+with stats as (${CUSTOMER_STATISTICS_SQL}),
+
+customer_types as (
+  select customer_id, max(customer_type) as customer_type
+  from stg_customers
+  group by customer_id
+),
+
+final as (
+  select stats.*, customer_types.customer_type as segment
+  from stats
+  left join customer_types using (customer_id)
+)
+
+select * from final`;
+}
+
+/** Whether the warehouse has stg_customers (table or view), which segment fits need. */
+export async function hasCustomerTypes(db: DuckDBConnection): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    "select 1 as found from information_schema.tables where table_catalog = current_database() and table_schema = 'main' and table_name = 'stg_customers'",
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The statistics SQL for one segment choice: all customers, or those of one customer type (bound as
+ * $segment). Throws, naming the option, when a type is asked for and there is no stg_customers.
+ */
+async function statisticsFor(db: DuckDBConnection, segment: SegmentChoice): Promise<{ sql: string; params: Record<string, string> }> {
+  if (segment === POOLED) return { sql: CUSTOMER_STATISTICS_SQL, params: {} };
+  if (!(await hasCustomerTypes(db))) {
+    throw new Error(`--segment ${segment} needs stg_customers (customer_type) in the warehouse; load customers or use --segment all`);
+  }
+  return { sql: `select * from (${segmentedStatisticsSql(true)}) where segment = $segment`, params: { segment } };
+}
+
 /**
  * Repeat transactions per customer in the holdout window (calibration end, holdout end], for the
  * customers of CUSTOMER_STATISTICS_SQL (first purchase on or before the calibration end). Same definition
  * of a transaction. Binds $calibration_end and $holdout_end.
  */
-const HOLDOUT_SQL = `
-with stats as (${CUSTOMER_STATISTICS_SQL}),
+const holdoutSql = (statistics: string) => `
+with stats as (${statistics}),
 
 holdout_days as (
   select customer_id, count(distinct order_date) as holdout_transactions
@@ -88,13 +141,18 @@ export interface RfmGroupRow {
 }
 
 /** RFM groups from the warehouse: customers compressed on (x, t_x, T), with t_x and T converted to weeks. */
-export async function loadRfmGroups(db: DuckDBConnection, calibrationEnd: string): Promise<{ rows: RfmGroupRow[]; groups: RfmGroups }> {
+export async function loadRfmGroups(
+  db: DuckDBConnection,
+  calibrationEnd: string,
+  segment: SegmentChoice = POOLED,
+): Promise<{ rows: RfmGroupRow[]; groups: RfmGroups }> {
+  const stats = await statisticsFor(db, segment);
   const rows = await queryRows<RfmGroupRow>(
     db,
-    `with stats as (${CUSTOMER_STATISTICS_SQL})
+    `with stats as (${stats.sql})
      select frequency, recency_days, age_days, count(*) as customers
      from stats group by all order by all`,
-    { calibration_end: calibrationEnd },
+    { calibration_end: calibrationEnd, ...stats.params },
   );
   return { rows, groups: toRfmGroups(rows) };
 }
@@ -107,13 +165,14 @@ export function toRfmGroups(rows: RfmGroupRow[]): RfmGroups {
 }
 
 /** Spend groups: customers with x ≥ 1 compressed on (x, mean repeat value). */
-export async function loadSpendGroups(db: DuckDBConnection, calibrationEnd: string): Promise<SpendGroups> {
+export async function loadSpendGroups(db: DuckDBConnection, calibrationEnd: string, segment: SegmentChoice = POOLED): Promise<SpendGroups> {
+  const stats = await statisticsFor(db, segment);
   const rows = await queryRows<{ frequency: number; avg_repeat_value: number; customers: number }>(
     db,
-    `with stats as (${CUSTOMER_STATISTICS_SQL})
+    `with stats as (${stats.sql})
      select frequency, avg_repeat_value, count(*) as customers
      from stats where frequency > 0 group by all order by all`,
-    { calibration_end: calibrationEnd },
+    { calibration_end: calibrationEnd, ...stats.params },
   );
   return spendGroups(rows.map((r) => ({ x: r.frequency, m: r.avg_repeat_value, n: r.customers })));
 }
@@ -124,6 +183,12 @@ export interface HoldoutGroupRow extends RfmGroupRow {
 }
 
 /** Calibration groups with actual holdout transactions, for the calibration/holdout check. */
-export async function loadHoldoutGroups(db: DuckDBConnection, calibrationEnd: string, holdoutEnd: string): Promise<HoldoutGroupRow[]> {
-  return queryRows<HoldoutGroupRow>(db, HOLDOUT_SQL, { calibration_end: calibrationEnd, holdout_end: holdoutEnd });
+export async function loadHoldoutGroups(
+  db: DuckDBConnection,
+  calibrationEnd: string,
+  holdoutEnd: string,
+  segment: SegmentChoice = POOLED,
+): Promise<HoldoutGroupRow[]> {
+  const stats = await statisticsFor(db, segment);
+  return queryRows<HoldoutGroupRow>(db, holdoutSql(stats.sql), { calibration_end: calibrationEnd, holdout_end: holdoutEnd, ...stats.params });
 }

@@ -461,17 +461,28 @@ export interface IntCustomerActivitySpells {
   next_purchase_date: string | null;
 }
 
-/** Predicted CLV per customer (BG/NBD purchases, Gamma-Gamma spend, P(alive), discounted margin over clv_horizon_months); grain: customer; key: customer_id. Built from sql/intermediate/int_customer_clv_predicted.ts. */
+/** Predicted customer lifetime value (BG/NBD for repeat purchases, Gamma-Gamma for spend), refitted by maximum likelihood at every build on all purchases up to int_as_of.as_of_date (see docs/clv.md). A transaction is a purchase day: orders neither cancelled nor refunded, same-day orders merged into one worth their summed net_amount. x = frequency = transactions − 1 (repeat purchase days); t_x = recency_weeks = (last − first purchase day) / 7; T = age_weeks = (as-of date − first purchase day) / 7; avg_repeat_value = mean value of the repeat transactions (the first excluded). Fits: each customer type (stg_customers.customer_type ToC, ToB) with at least 50 customers with a repeat purchase gets its own BG/NBD and Gamma-Gamma fit; everyone else is scored by a pooled fit over all customers (model_segment 'all'). Parameters, standard errors and convergence per segment are in clv_model_parameters. p_alive = 1 / (1 + [x > 0]·a/(b + x − 1)·((α + T)/(α + t_x))^(r + x)) (FHL 2005 eq. 11). predicted_purchases = E[Y(h) | x, t_x, T] (FHL 2005 eq. 10) over h = clv_horizon_months months (365.25/12/7 weeks each). predicted_avg_spend = p(v + m·x)/(p·x + q − 1), the population mean p·v/(q − 1) when x = 0. predicted_clv = clv_margin × predicted_avg_spend × Σ_k (E[Y(k months)] − E[Y(k − 1 months)]) × (1 + clv_annual_discount_rate)^(−k/12), k = 1 … clv_horizon_months. Grain: one row per customer with at least one purchase day on or before the as-of date. Built from sql/intermediate/int_customer_clv_predicted.ts. */
 export interface IntCustomerClvPredicted {
-  customer_id: string | null;
-  frequency: number | null;
-  recency_weeks: number | null;
-  age_weeks: number | null;
+  /** Customer id (stg_orders.customer_id). */
+  customer_id: string;
+  /** x: repeat purchase days (purchase days − 1). */
+  frequency: number;
+  /** t_x: weeks from the first to the last purchase day. */
+  recency_weeks: number;
+  /** T: weeks from the first purchase day to the as-of date. */
+  age_weeks: number;
+  /** m: mean net value of the repeat purchase days; null when frequency = 0. */
   avg_repeat_value: number | null;
+  /** P(alive at the as-of date | x, t_x, T); 1 when frequency = 0; null when no BG/NBD fit was possible. */
   p_alive: number | null;
+  /** Expected purchase days in the next clv_horizon_months (undiscounted); null without a fit. */
   predicted_purchases: number | null;
+  /** Gamma-Gamma expected value of a future purchase day; null without a fit or when q ≤ 1. */
   predicted_avg_spend: number | null;
+  /** Discounted margin over the horizon: clv_margin × predicted_avg_spend × discounted expected purchases; null when either model is missing. */
   predicted_clv: number | null;
+  /** Which fit scored the customer: their customer type (ToC, ToB) or 'all' (pooled); null when no fit was possible (nobody has a repeat purchase). */
+  model_segment: string | null;
 }
 
 /** Per CRM customer order history to int_as_of: orders (purchase orders), purchase_days, net_revenue (Σ net_amount of all orders), trailing 365-day revenue and purchase days, first/last purchase and cohort_month. Grain: one row per CRM customer. Built from sql/intermediate/int_customer_orders_summarized.sql. */

@@ -87,7 +87,8 @@ export function barChart(data, {width, x, y, tickFormat, xLabel = null, fill = "
     height: height ?? Math.max(120, rows.length * 22 + 40),
     marginLeft,
     x: {label: xLabel, grid: true, tickFormat, nice: true},
-    y: {label: null},
+    // Unsorted bars keep the order of the data (e.g. value bands), not Plot's alphabetical default.
+    y: {label: null, domain: sort ? undefined : rows.map((d) => d[y])},
     marks: [
       Plot.barX(rows, {x, y, fill, sort: sort ? {y: "-x"} : undefined, tip: true}),
       Plot.ruleX([0]),

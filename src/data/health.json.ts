@@ -7,6 +7,9 @@ import { lineage } from "../../lib/models/lineage.ts";
 import { readProject } from "../../lib/models/project.ts";
 import { rows, rounded, runLoader } from "../lib/loader.ts";
 
+/** The file name without its folders (paths can name a user's home directory), or the source label. */
+const FILE_NAME = `coalesce(regexp_extract(file, '[^/\\\\]+$'), source)`;
+
 async function has(db: DuckDBConnection, table: string): Promise<boolean> {
   return (await rows(db, "select 1 from information_schema.tables where table_name = ?", [table])).length > 0;
 }
@@ -17,9 +20,9 @@ await runLoader("health", async (db) => {
     ? rounded(
         await rows(
           db,
-          `select entity, coalesce(file, source) as file, rows_read, rows_loaded, rows_quarantined, duplicates_dropped,
+          `select entity, ${FILE_NAME} as file, rows_read, rows_loaded, rows_quarantined, duplicates_dropped,
              rows_read = rows_loaded + rows_quarantined + duplicates_dropped as reconciles, strftime(finished_at, '%Y-%m-%d %H:%M') as loaded_at
-           from load_audit qualify row_number() over (partition by entity, coalesce(file, source) order by finished_at desc) = 1
+           from load_audit qualify row_number() over (partition by entity, file, source order by finished_at desc) = 1
            order by entity, file`,
         ),
       )
@@ -27,7 +30,10 @@ await runLoader("health", async (db) => {
   const quarantine = (await has(db, "load_quarantine"))
     ? await rows(
         db,
-        `select entity, coalesce(file, source) as file, coalesce("column", '(row)') as "column", reason, count(*) as rows
+        // Reasons quote the rejected value ("not a number: '12.3.4'"), which can be personal data: the quoted
+        // part is masked, so only the kind of problem shows.
+        `select entity, ${FILE_NAME} as file, coalesce("column", '(row)') as "column",
+           regexp_replace(reason, $$'[^']*'$$, '‹value›', 'g') as reason, count(*) as rows
          from load_quarantine group by all order by rows desc, entity, file limit 200`,
       )
     : null;

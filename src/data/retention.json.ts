@@ -24,6 +24,19 @@ await runLoader("retention", async (db) => {
     const entry = ((cohorts[slice] ??= {})[month] ??= [Number(r.cohort_customers)]);
     entry[Number(r.months_since_first) + 1] = Number(r.active_customers);
   }
+  // Cumulative churn by acquisition cohort (all customers), same nesting: {cohort: [size, rate month 0, 1, …]}.
+  const churnCube = await selectFrom(
+    db,
+    "churn_cohorts",
+    ["cohort_month", "months_since_first", "cohort_customers", "cumulative_churn_rate"],
+    `where customer_type = 'all' and cohort_month >= (select max(cohort_month) - interval 23 month from churn_cohorts)
+     order by cohort_month, months_since_first`,
+  );
+  const churnCohorts: Record<string, number[]> = {};
+  for (const r of churnCube) {
+    const entry = (churnCohorts[String(r.cohort_month).slice(0, 7)] ??= [Number(r.cohort_customers)]);
+    entry[Number(r.months_since_first) + 1] = Number(r.cumulative_churn_rate);
+  }
   const warning = await selectFrom(
     db,
     "churn_early_warning",
@@ -42,6 +55,7 @@ await runLoader("retention", async (db) => {
   )[0];
   return {
     cohorts,
+    churnCohorts,
     churn: await selectFrom(db, "churn_monthly", ["month_start", "customer_type", "active_at_start", "churned_customers", "churn_rate", "new_customers", "reactivated_customers", "is_complete"], "order by month_start, customer_type"),
     survival: toColumns(
       await selectFrom(db, "churn_survival", ["segment_kind", "segment", "months_since_first", "at_risk", "survival", "survival_ci_low", "survival_ci_high"], "where segment_kind in ('all', 'customer_type') order by segment_kind, segment, months_since_first"),

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { fitClv, type ClvFitReport } from "../../clv/fit.ts";
 import { openWarehouse } from "../../warehouse/open.ts";
 import { warehouseOption } from "../options.ts";
@@ -14,6 +14,11 @@ export function register(program: Command): void {
       .description("Fit BG/NBD and Gamma-Gamma on orders up to a calibration date; print parameters and the holdout check")
       .requiredOption("--calibration-end <date>", "last day of the calibration period (YYYY-MM-DD, inclusive)")
       .option("--holdout-end <date>", "compare predicted and actual repeat purchases from the day after --calibration-end to this date (inclusive)")
+      .addOption(
+        new Option("--segment <segment>", "fit one customer type (stg_customers.customer_type) or all customers pooled")
+          .choices(["ToC", "ToB", "all"])
+          .default("all"),
+      )
       .option("--json", "print the report as JSON")
       .addHelpText(
         "after",
@@ -21,13 +26,24 @@ export function register(program: Command): void {
 Transactions are purchase days (orders neither cancelled nor refunded; same-day orders count once), time is in weeks,
 x counts repeat transactions and the spend model uses the mean value of the repeat transactions.
 
-Example (CDNOW, Fader, Hardie & Lee 2005):
-  lens clv fit --calibration-end 1997-09-30 --holdout-end 1998-06-30`,
+--segment all (the default) pools every customer, as the published CDNOW results do. Consumers (ToC) and
+business accounts (ToB) buy at different rates and spend on scales an order of magnitude apart, so on a
+mixed warehouse fit them separately; the warehouse model int_customer_clv_predicted does so by itself.
+
+Examples:
+  # CDNOW (Fader, Hardie & Lee 2005): 39-week calibration, 39-week holdout
+  lens clv fit --calibration-end 1997-09-30 --holdout-end 1998-06-30
+  # consumers only, holdout over the second half of 2025, as JSON
+  lens clv fit --segment ToC --calibration-end 2025-06-30 --holdout-end 2025-12-31 --json
+  # business accounts, on another warehouse file
+  lens clv fit --segment ToB --calibration-end 2025-12-31 --warehouse ./warehouse.duckdb
+
+See docs/clv.md for the definitions, the models and the CDNOW check.`,
       ),
-  ).action(async (opts: { calibrationEnd: string; holdoutEnd?: string; json?: boolean; warehouse: string }) => {
+  ).action(async (opts: { calibrationEnd: string; holdoutEnd?: string; segment: string; json?: boolean; warehouse: string }) => {
     const w = await openWarehouse(opts.warehouse, { readOnly: true });
     try {
-      const report = await fitClv(w.db, { calibrationEnd: opts.calibrationEnd, holdoutEnd: opts.holdoutEnd });
+      const report = await fitClv(w.db, { calibrationEnd: opts.calibrationEnd, holdoutEnd: opts.holdoutEnd, segment: opts.segment });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
     } finally {
@@ -47,7 +63,8 @@ function table(header: string[], rows: string[][]): string {
 /** The text form of a fit report. */
 export function formatReport(report: ClvFitReport): string {
   const out: string[] = [];
-  out.push(`calibration end ${report.calibration_end}: ${report.customers} customers in ${report.groups} (x, t_x, T) groups; time unit weeks`);
+  const who = report.segment === "all" ? "customers (all segments pooled)" : `${report.segment} customers`;
+  out.push(`calibration end ${report.calibration_end}: ${report.customers} ${who} in ${report.groups} (x, t_x, T) groups; time unit weeks`);
   const bg = report.bgnbd;
   out.push("", `bgnbd  (log_likelihood ${num(bg.log_likelihood, 2)}, ${bg.fit_ms.toFixed(0)} ms)`);
   out.push(

@@ -10,6 +10,7 @@ import { register as test } from "./test.ts";
 import { register as types } from "./types.ts";
 import { register as site } from "./site.ts";
 import { register as exportFiles } from "./export.ts";
+import { register as docs } from "./docs.ts";
 
 /** Every `lens` subcommand, in the order --help lists them. */
 export const commands: ((program: Command) => void)[] = [
@@ -24,4 +25,5 @@ export const commands: ((program: Command) => void)[] = [
   query,
   site,
   exportFiles,
+  docs,
 ];

@@ -31,7 +31,7 @@ export async function buildSite({ warehouse, out, log = (l) => process.stderr.wr
   const warehousePath = resolve(warehouse);
   const outPath = resolve(out);
   if (!existsSync(warehousePath)) {
-    throw new Error(`warehouse ${warehouse} does not exist; run \`lens run --demo\` (or \`npm run build\`) first, or pass --warehouse`);
+    throw new Error(`warehouse ${warehouse} does not exist; run \`lens run --source <dir>\` (or \`npm run build\` for the demo) first, or pass --warehouse`);
   }
   // `observable preview` reads src/.observablehq/cache too: drop its loader outputs so it cannot show old numbers.
   await clearLoaderCache(CACHE_DIR);
