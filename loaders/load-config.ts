@@ -51,7 +51,7 @@ export type LoadConfig = z.infer<typeof LoadConfig>;
 /** Read and validate a config file and turn it into a load plan (paths resolved against the config's folder). */
 export function planFromConfig(configPath: string, env: NodeJS.ProcessEnv = process.env): LoadPlan {
   const file = resolve(configPath);
-  if (!existsSync(file)) throw new LoadError(configPath, "config file not found");
+  if (!existsSync(file)) throw new LoadError(configPath, "config file not found; check the path (see docs/loading.md for the format and loaders/examples/ for examples)");
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));

@@ -105,7 +105,10 @@ function quoted(x: string): string {
 /** The reason a value breaks the contract, or NULL. `raw` is the source text, `v` its normalized form. */
 function errorExpression(column: ContractColumn, rule: ColumnRuleObject, raw: string, v: string, typed: string): string {
   const parts = [`when ${v} is null then ${column.required ? "'required value missing'" : "null"}`];
-  if (column.type !== "varchar") parts.push(`when ${typed} is null then ${sqlString(`${typeProblem(column, rule)}: `)} || ${quoted(raw)}`);
+  // zod's numbers are finite and its integers safe (|n| < 2^53): the same limits here.
+  const unusable =
+    column.type === "double" ? ` or not isfinite(${typed})` : column.type === "bigint" ? ` or abs(${typed}) > ${Number.MAX_SAFE_INTEGER}` : "";
+  if (column.type !== "varchar") parts.push(`when ${typed} is null${unusable} then ${sqlString(`${typeProblem(column, rule)}: `)} || ${quoted(raw)}`);
   if (column.values) {
     parts.push(`when ${typed} not in (${column.values.map(sqlString).join(", ")}) then ${sqlString(`not one of ${column.values.join(", ")}: `)} || ${quoted(raw)}`);
   }

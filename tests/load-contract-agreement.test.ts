@@ -19,6 +19,7 @@ const fixture: Record<string, Row[]> = {
     { order_id: "O7", customer_id: "C7", ordered_at: "2024-01-05T10:00:00", status: "completed", gross_amount: "1", discount_amount: "-0.01" },
     { order_id: "O8", customer_id: "C8", ordered_at: "2024-01-05", status: "completed", gross_amount: "inf" },
     { order_id: "", customer_id: "C9", ordered_at: "2024-01-05T25:00:00", status: "cancelled", gross_amount: "1e3" },
+    { order_id: "O10", customer_id: "C10", ordered_at: "2024-01-05T10:00:00", status: "completed", gross_amount: "1e400" },
   ],
   customers: [
     { customer_id: "K1", customer_type: "ToC", signup_date: "2024-02-29", is_member: "true", tier: "gold" },
@@ -38,6 +39,7 @@ const fixture: Record<string, Row[]> = {
   tickets: [
     { ticket_id: "T1", customer_id: "C1", channel: "wechat", touchpoint: "after_sale", category: "delivery", is_complaint: "true", severity: "serious", created_at: "2024-04-01T08:00:00", contacts: "2", reopened_count: "0" },
     { ticket_id: "T2", customer_id: "C1", channel: "fax", touchpoint: "after_sale", category: "", is_complaint: "1", severity: "minor", created_at: "2024-04-01T08:00:00", contacts: "0", reopened_count: "-1" },
+    { ticket_id: "T3", customer_id: "C1", channel: "email", touchpoint: "purchase", category: "billing", is_complaint: "no", severity: "general", created_at: "2024-04-01T08:00:00", contacts: "9007199254740993" },
   ],
 };
 

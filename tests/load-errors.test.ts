@@ -150,6 +150,12 @@ describe("config errors", () => {
     expect(existsSync(join(dir, "w.duckdb"))).toBe(false);
   });
 
+  it("names a config file that does not exist", async () => {
+    const config = join(dir, "missing.json");
+    expect(await lens("load", "--config", config, "--warehouse", join(dir, "w.duckdb"))).toBe(1);
+    expect(errorText()).toBe(`${config}: config file not found; check the path (see docs/loading.md for the format and loaders/examples/ for examples)`);
+  });
+
   it("requires --source or --config", async () => {
     expect(await lens("load")).toBe(1);
     expect(errorText()).toBe("give either --source DIR or --config FILE (see lens load --help)");
