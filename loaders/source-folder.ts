@@ -11,8 +11,11 @@ export const FOLDER_EXTENSIONS = [".csv", ".csv.gz", ".parquet", ".jsonl", ".ndj
 /**
  * Plan a load from a folder with one file per entity, named `<entity>.csv|.csv.gz|.parquet|.jsonl|.ndjson`.
  * Columns are read by their contract names. Entities without a file are left out (their raw rows stay);
- * other files produce a warning.
+ * other files produce a warning, except the sidecars an export folder is expected to carry.
  */
+// The demo generator writes truth.json beside its files; READMEs travel with hand-made exports.
+const SIDECAR_FILES = new Set(["truth.json", "readme.md", "readme.txt"]);
+
 export function planFromFolder(dir: string): LoadPlan {
   const folder = resolve(dir);
   if (!existsSync(folder)) throw new LoadError(dir, "folder not found; pass the folder that holds the export files (e.g. lens load --source data/demo)");
@@ -31,7 +34,7 @@ export function planFromFolder(dir: string): LoadPlan {
     plan.entities.push({ entity: contract.entity, source: folder, inputs: [{ kind: "file", path, format: { format: formatOf(path)! } }], columns: {} });
   }
   for (const f of files) {
-    if (!used.has(f)) plan.warnings.push(`ignored ${join(dir, f)}: not named after an entity (${entityContracts.map((c) => c.entity).join(", ")}) with ${FOLDER_EXTENSIONS.join(", ")}`);
+    if (!used.has(f) && !SIDECAR_FILES.has(f.toLowerCase())) plan.warnings.push(`ignored ${join(dir, f)}: not named after an entity (${entityContracts.map((c) => c.entity).join(", ")}) with ${FOLDER_EXTENSIONS.join(", ")}`);
   }
   return plan;
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +41,7 @@ export async function buildSite({ warehouse, out, log = (l) => process.stderr.wr
   await rm(root, { recursive: true, force: true });
   await rm(temp, { recursive: true, force: true });
   await cp(join(PROJECT_ROOT, "src"), root, { recursive: true, filter: (f) => !f.includes(`${sep}.observablehq`) });
+  await seedNpmVersionCache(join(root, ".observablehq/cache/_npm"));
   const nodeBundles = join(CACHE_DIR, "_node");
   if (existsSync(nodeBundles)) await cp(nodeBundles, join(root, ".observablehq/cache/_node"), { recursive: true });
   await mkdir(dirname(outPath), { recursive: true });
@@ -68,6 +69,40 @@ export async function buildSite({ warehouse, out, log = (l) => process.stderr.wr
     await rm(root, { recursive: true, force: true });
   }
   return { out: outPath, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Framework's client has lazy `import("npm:…")`s for libraries the pages may use implicitly (DuckDB-Wasm,
+ * mermaid, vega, …). Bundling it resolves each one's version from registry.npmjs.org unless a directory
+ * `_npm/<name>@<version>` exists in the cache, so an offline build would fail. No page here uses them (all
+ * imports come from node_modules), so the versions only name paths that are never requested: record the
+ * installed version where the package is in node_modules, else 0.0.0. Nothing is downloaded.
+ */
+async function seedNpmVersionCache(npmCache: string): Promise<void> {
+  const client = join(PROJECT_ROOT, "node_modules/@observablehq/framework/dist/client");
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".js")) {
+        for (const m of readFileSync(p, "utf8").matchAll(/npm:((?:@[\w.-]+\/)?[\w.-]+)/g)) names.add(m[1]);
+      }
+    }
+  };
+  if (existsSync(client)) walk(client);
+  for (const name of names) {
+    const pkg = join(PROJECT_ROOT, "node_modules", name, "package.json");
+    let version = "0.0.0";
+    if (existsSync(pkg)) {
+      try {
+        version = String(JSON.parse(readFileSync(pkg, "utf8")).version ?? version);
+      } catch {
+        // An unreadable package.json only means the placeholder version.
+      }
+    }
+    await mkdir(join(npmCache, `${name}@${version}`), { recursive: true });
+  }
 }
 
 /**
