@@ -1,6 +1,8 @@
 // The built report site: offline (no other host named anywhere in dist/), private (no name, phone,
 // email or address of the demo customers), light (page data under budget), and `lens site` replacing
-// dist/ only on success with fresh numbers. One demo pipeline is shared with site-browser.test.ts.
+// dist/ only on success with fresh numbers. One demo pipeline is shared with site-browser.test.ts; its
+// `lens site` runs with the network cut off (unshare -rn) where the machine allows, so a build that
+// reaches for a CDN or the npm registry fails the suite.
 import { copyFileSync, readFileSync, writeFileSync, mkdtempSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,7 +96,7 @@ describe("lens site", () => {
     const w = await openWarehouse(warehouse);
     await w.db.run("update nps_monthly set nps = 12.3456 where month = (select max(month) from nps_monthly)");
     w.close();
-    await lens(["site", "--warehouse", warehouse, "--out", out]);
+    await lens(["site", "--warehouse", warehouse, "--out", out], {}, { offline: true });
     const after = dataFile(out, "satisfaction").npsMonthly.at(-1);
     expect(after.month).toBe(before.month);
     expect(before.nps).not.toBe(12.3456);
@@ -112,7 +114,7 @@ describe("lens site", () => {
     cpSync(site.dist, out, { recursive: true });
     const listing = filesUnder(out);
     const index = readFileSync(join(out, "index.html"), "utf8");
-    const error = await lens(["site", "--warehouse", warehouse, "--out", out]).then(
+    const error = await lens(["site", "--warehouse", warehouse, "--out", out], {}, { offline: true }).then(
       () => null,
       (e: Error) => e.message,
     );

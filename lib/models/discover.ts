@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { tsSourceText } from "./ts-source-text.ts";
 import { basename, dirname, extname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { globSync } from "tinyglobby";
@@ -55,7 +56,7 @@ export async function discoverModels(
     const contractPath = join(dirname(path), `${basename(path, ext)}.yml`);
     const contractFile = relative(process.cwd(), contractPath) || contractPath;
     const { contract, text: contractText } = readContract(contractFile);
-    const text = readFileSync(path, "utf8");
+    const text = ext === ".sql" ? readFileSync(path, "utf8") : tsSourceText(path);
     const base = {
       name,
       layer,

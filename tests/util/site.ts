@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -9,10 +9,29 @@ const run = promisify(execFile);
 /** Repository root (tests run from it). */
 export const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Run `lens <args>` as a user would; rejects with its stderr on a non-zero exit. */
-export async function lens(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+/**
+ * Whether commands can be run with no network at all: `unshare -rn` gives the process a network
+ * namespace with only a down loopback (Linux with unprivileged user namespaces).
+ */
+export const CAN_CUT_NETWORK = (() => {
   try {
-    return await run(process.execPath, [join(ROOT, "bin/lens.js"), ...args], {
+    execFileSync("unshare", ["-rn", "true"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Run `lens <args>` as a user would; rejects with its stderr on a non-zero exit. `offline` runs it
+ * without network where the machine allows (CAN_CUT_NETWORK), so a build that reaches for the
+ * internet fails instead of passing on a connected machine.
+ */
+export async function lens(args: string[], env: Record<string, string> = {}, { offline = false } = {}): Promise<{ stdout: string; stderr: string }> {
+  const argv = [process.execPath, join(ROOT, "bin/lens.js"), ...args];
+  if (offline && CAN_CUT_NETWORK) argv.unshift("unshare", "-rn");
+  try {
+    return await run(argv[0], argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, ...env, NO_COLOR: "1" },
       maxBuffer: 64 * 1024 * 1024,
@@ -27,6 +46,8 @@ export interface DemoSite {
   dir: string;
   warehouse: string;
   dist: string;
+  /** Built with the network cut off (unshare -rn). */
+  offline: boolean;
 }
 
 /**
@@ -63,8 +84,9 @@ export async function demoSite(): Promise<DemoSite> {
       await lens(["run", "--source", demo, "--warehouse", warehouse]);
     }
     const dist = join(dir, "dist");
-    await lens(["site", "--warehouse", warehouse, "--out", dist]);
-    const site = { dir, warehouse, dist };
+    if (!CAN_CUT_NETWORK) console.warn("unshare -rn is not available: the site is built with the network on; the dist/ scan still checks it names no other host");
+    await lens(["site", "--warehouse", warehouse, "--out", dist], {}, { offline: true });
+    const site = { dir, warehouse, dist, offline: CAN_CUT_NETWORK };
     writeFileSync(done, JSON.stringify(site));
     return site;
   } catch (error) {

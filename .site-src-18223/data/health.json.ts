@@ -1,0 +1,66 @@
+// Page data for Data health: load reconciliation (load_audit), quarantine counts by file, column and
+// reason (never the quarantined values: they can be personal data), model tests (lens_test_results),
+// the last build (lens_build_log), freshness, and the model lineage graph (parsed from sql/).
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { loadLensConfig } from "../../lib/config/lens-config.ts";
+import { lineage } from "../../lib/models/lineage.ts";
+import { readProject } from "../../lib/models/project.ts";
+import { rows, rounded, runLoader } from "../lib/loader.ts";
+
+/** The file name without its folders (paths can name a user's home directory), or the source label. */
+const FILE_NAME = `coalesce(regexp_extract(file, '[^/\\\\]+$'), source)`;
+
+async function has(db: DuckDBConnection, table: string): Promise<boolean> {
+  return (await rows(db, "select 1 from information_schema.tables where table_name = ?", [table])).length > 0;
+}
+
+await runLoader("health", async (db) => {
+  // A warehouse loaded by an older version (or built from fixtures) may lack the audit tables: say so on the page.
+  const audit = (await has(db, "load_audit"))
+    ? rounded(
+        await rows(
+          db,
+          `select entity, ${FILE_NAME} as file, rows_read, rows_loaded, rows_quarantined, duplicates_dropped,
+             rows_read = rows_loaded + rows_quarantined + duplicates_dropped as reconciles, strftime(finished_at, '%Y-%m-%d %H:%M') as loaded_at
+           from load_audit qualify row_number() over (partition by entity, file, source order by finished_at desc) = 1
+           order by entity, file`,
+        ),
+      )
+    : null;
+  const quarantine = (await has(db, "load_quarantine"))
+    ? await rows(
+        db,
+        // Reasons quote the rejected value ("not a number: '12.3.4'"), which can be personal data: the quoted
+        // part is masked, so only the kind of problem shows.
+        `select entity, ${FILE_NAME} as file, coalesce("column", '(row)') as "column",
+           regexp_replace(reason, $$'[^']*'$$, '‹value›', 'g') as reason, count(*) as rows
+         from load_quarantine group by all order by rows desc, entity, file limit 200`,
+      )
+    : null;
+  const tests = (await has(db, "lens_test_results"))
+    ? await rows(
+        db,
+        `select model, "check", status, failing_rows, strftime(ran_at, '%Y-%m-%d %H:%M') as ran_at from lens_test_results
+         where run_id = (select run_id from lens_test_results order by ran_at desc limit 1) order by status <> 'fail', model, "check"`,
+      )
+    : null;
+  const build = (await has(db, "lens_build_log"))
+    ? rounded(
+        await rows(
+          db,
+          `select model, status, duration_ms, rows, error, strftime(logged_at, '%Y-%m-%d %H:%M') as logged_at from lens_build_log
+           where run_id = (select run_id from lens_build_log order by logged_at desc limit 1) order by model`,
+        ),
+      )
+    : null;
+  const freshness: Record<string, unknown>[] = [];
+  for (const [entity, column] of [["orders", "ordered_at"], ["survey_responses", "responded_at"], ["tickets", "created_at"], ["loyalty_events", "occurred_at"], ["customers", "signup_date"], ["contracts", "start_date"]]) {
+    const table = `raw_${entity}`;
+    if (!(await has(db, table))) continue;
+    const r = await rows(db, `select count(*) as rows, strftime(max("${column}"), '%Y-%m-%d') as latest_event, strftime(max(_loaded_at), '%Y-%m-%d %H:%M') as loaded_at from ${table}`);
+    freshness.push({ entity, ...r[0] });
+  }
+  const asOf = (await has(db, "int_as_of")) ? (await rows(db, "select * from int_as_of"))[0] ?? null : null;
+  const project = await readProject(db, "sql", { config: loadLensConfig(), checkSources: false });
+  return { audit, quarantine, tests, build, freshness, asOf, lineage: lineage(project) };
+});

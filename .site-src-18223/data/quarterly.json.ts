@@ -1,0 +1,13 @@
+// Page data for the Quarterly review (季度复盘): every KPI per quarter against its target and the
+// previous quarter (kpi_scorecard, period_type 'quarter').
+import { runLoader, selectFrom, toColumns } from "../lib/loader.ts";
+
+await runLoader("quarterly", async (db) => {
+  const scorecard = await selectFrom(
+    db,
+    "kpi_scorecard",
+    ["kpi", "label", "period_type", "period_start", "is_partial_period", "actual", "ci_low", "ci_high", "n", "target", "direction", "unit", "previous", "change", "status", "source_mart", "as_of_date"],
+    "where period_type = 'quarter' order by kpi, period_start",
+  );
+  return { scorecard: toColumns(scorecard) };
+});
