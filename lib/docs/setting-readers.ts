@@ -14,8 +14,10 @@ function code(text: string, kind: "sql" | "ts"): string {
  */
 function modelCode(m: Model): string {
   if (m.kind === "sql") return code(m.text, "sql");
-  const parts = [code(m.text, "ts")];
-  for (const [, spec] of m.text.matchAll(/from\s+"(\.\.?\/[^"]+\.ts)"/g)) {
+  // m.text of a TS model carries every file it imports (for its hash); read the model file itself here.
+  const own = readFileSync(m.file, "utf8");
+  const parts = [code(own, "ts")];
+  for (const [, spec] of own.matchAll(/from\s+"(\.\.?\/[^"]+\.ts)"/g)) {
     const file = resolve(dirname(resolve(m.file)), spec);
     if (existsSync(file)) parts.push(code(readFileSync(file, "utf8"), "ts"));
   }
