@@ -1,20 +1,29 @@
-// Profile one source file: DuckDB reading it as text, the loader's contract typing and checks, and plain casts.
+// Profile one source file the way lens load treats it: DuckDB reading it as text, then the contract's
+// typing and checks (typedRowsSql), against plain casts of the same columns (what a check-free load does).
 // Usage: tsx bench/profile-load.ts <file.csv> <entity>
 import { DuckDBInstance } from "@duckdb/node-api";
 import { contractFor } from "../loaders/contract-columns.ts";
 import { typedRowsSql } from "../loaders/typed-rows-sql.ts";
+
 const [file, entity] = process.argv.slice(2);
-const inst = await DuckDBInstance.create(":memory:");
-const db = await inst.connect();
-const c = contractFor(entity);
+if (!file || !entity) {
+  process.stderr.write("usage: tsx bench/profile-load.ts <file.csv> <entity>\n");
+  process.exit(2);
+}
+const instance = await DuckDBInstance.create(":memory:");
+const db = await instance.connect();
+const contract = contractFor(entity);
 const t0 = performance.now();
-await db.run(`create temp table r as select *, rowid + 2 as _line from read_csv('${file}', all_varchar = true)`);
+await db.run("create temp table r0 as select * from read_csv($1, all_varchar = true)", [file]);
+await db.run("create temp view r as select *, rowid + 2 as _line from r0");
 const t1 = performance.now();
-const cols = (await db.runAndReadAll("select column_name from (describe r)")).getRows().map((x) => String(x[0])).filter((x) => x !== "_line");
-await db.run(typedRowsSql(c, {}, "r", cols, "typed"));
+const cols = (await db.runAndReadAll("select column_name from (describe r0)")).getRows().map((x) => String(x[0]));
+await db.run(typedRowsSql(contract, {}, "r", cols, "typed"));
 const t2 = performance.now();
-// The same columns cast plainly (what a check-free load would do).
-const casts = c.columns.map((col) => `try_cast(nullif(trim("${col.name}"), '') as ${col.type}) as "${col.name}"`).join(", ");
-await db.run(`create temp table plain as select ${casts} from r`);
+const casts = contract.columns.map((c) => `try_cast(nullif(trim("${c.name}"), '') as ${c.type}) as "${c.name}"`).join(", ");
+await db.run(`create temp table plain as select ${casts}, _line from r`);
 const t3 = performance.now();
-console.log(JSON.stringify({ entity, readVarchar: +((t1 - t0) / 1000).toFixed(2), contractTyped: +((t2 - t1) / 1000).toFixed(2), plainCasts: +((t3 - t2) / 1000).toFixed(2) }));
+const s = (a: number, b: number) => Math.round(b - a) / 1000;
+process.stdout.write(`${JSON.stringify({ entity, file, readAsText: s(t0, t1), contractTypingAndChecks: s(t1, t2), plainCasts: s(t2, t3) })}\n`);
+db.closeSync();
+instance.closeSync();
