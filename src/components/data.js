@@ -32,3 +32,15 @@ export const LABELS = {
 };
 
 export const label = (v) => LABELS[v] ?? v;
+
+/**
+ * The latest monthly row that is not a thin partial month: a last month with fewer than half the median
+ * responses (the as-of month still filling up) gives way to the month before.
+ */
+export function latestFull(rows, n = "responses") {
+  if (rows.length < 2) return rows.at(-1);
+  const sorted = rows.map((d) => d[n] ?? 0).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const last = rows.at(-1);
+  return (last[n] ?? 0) < median / 2 ? rows.at(-2) : last;
+}

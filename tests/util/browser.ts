@@ -107,3 +107,13 @@ export function watchPage(page: Page, origin: string): PageProblems {
   });
   return problems;
 }
+
+/**
+ * Milliseconds from navigation start until the page's first chart (an svg inside figure.lens-chart) is
+ * in the DOM — the "first chart within 1.5 s" budget; for the bench, not for timed tests.
+ */
+export async function firstChartMs(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: "commit" });
+  await page.locator("figure.lens-chart svg").first().waitFor();
+  return page.evaluate(() => performance.now());
+}

@@ -35,6 +35,8 @@ export async function buildSite({ warehouse, out, log = (l) => process.stderr.wr
   }
   // `observable preview` reads src/.observablehq/cache too: drop its loader outputs so it cannot show old numbers.
   await clearLoaderCache(CACHE_DIR);
+  // …and can start offline too.
+  await seedNpmVersionCache(join(CACHE_DIR, "_npm"));
   // The copy sits beside src/ so the loaders' relative imports (../../lib/…) resolve the same way.
   const root = join(PROJECT_ROOT, `.site-src-${process.pid}`);
   const temp = `${outPath}.building-${process.pid}`;
@@ -179,7 +181,7 @@ export function register(program: Command): void {
       .addHelpText(
         "after",
         "\nThe loader cache (src/.observablehq/cache) is cleared first so no page shows stale numbers.\n" +
-          "Example:\n  lens site --warehouse data/warehouse.duckdb --out dist\n  npx http-server dist   # or any static file server",
+          "Example:\n  lens site --warehouse data/warehouse.duckdb --out dist\n  python3 -m http.server -d dist 8080   # then open http://127.0.0.1:8080 (any static file server works)",
       ),
   ).action(async (opts: { warehouse: string; out: string }) => {
     process.stderr.write(`building site from ${opts.warehouse}…\n`);
