@@ -8,6 +8,7 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    env: { TZ: "Asia/Shanghai" },
+    // picocolors turns colours on whenever CI is set; assertions read plain text.
+    env: { TZ: "Asia/Shanghai", NO_COLOR: "1" },
   },
 });
