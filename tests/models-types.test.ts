@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { Kysely } from "kysely";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -30,6 +30,8 @@ function typeErrors(dir: string, reader: string): string[] {
     types: [],
     skipLibCheck: true,
     lib: ["lib.es2022.d.ts"],
+    // The reader lives in a temp folder; Kysely resolves from this repository.
+    paths: { kysely: [resolve("node_modules/kysely")] },
   });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
@@ -80,6 +82,31 @@ describe("lens types", () => {
     const customers = text.slice(text.indexOf("export interface Customers {"), text.indexOf("}", text.indexOf("export interface Customers {")));
     expect(customers).not.toContain("order_count");
     expect(typeErrors(p.root, reader)).toEqual([`Property 'order_count' does not exist on type 'Customers'.`]);
+  });
+
+  it("tsc rejects a site loader whose Kysely query reads a renamed mart column", async () => {
+    const p = await builtShop();
+    await p.run();
+    // The pattern of src/data/*.json.ts: typed Kysely over the generated Database, columns by name.
+    const loader = [
+      `import type { Kysely } from "kysely";`,
+      `import type { Database } from "./schema.ts";`,
+      `export const page = async (k: Kysely<Database>) =>`,
+      `  k.selectFrom("customers").select(["customer_id", "order_count"]).where("order_count", ">", 1).orderBy("order_count", "desc").execute();`,
+      `export const rows = async (k: Kysely<Database>): Promise<number[]> => (await page(k)).map((r) => r.order_count);`,
+      "",
+    ].join("\n");
+    expect(typeErrors(p.root, loader)).toEqual([]);
+    const file = `${p.sqlDir}/marts/customers.sql`;
+    writeFileSync(file, readFileSync(file, "utf8").replace("as order_count", "as orders_placed"));
+    expect((await p.run()).typesChanged).toBe(true);
+    const errors = typeErrors(p.root, loader);
+    // The select and the where name the old column (a failed select leaves the rest of the chain untyped).
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain(`Type '"order_count"' is not assignable to type 'SelectExpression<Database, "customers">'`);
+    expect(errors[1]).toBe(`Argument of type '"order_count"' is not assignable to parameter of type 'ReferenceExpression<Database, "customers">'.`);
+    // The same query on the new name type-checks again.
+    expect(typeErrors(p.root, loader.replaceAll("order_count", "orders_placed").replace("Promise<number[]>", "Promise<(number | null)[]>"))).toEqual([]);
   });
 
   it("maps DuckDB types to what the readers return", () => {

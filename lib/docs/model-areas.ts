@@ -11,7 +11,7 @@ export type Area = (typeof AREAS)[number];
  * names share a word (nps_by_segment is satisfaction before customer_segments' "segment" rule applies).
  */
 export const AREA_RULES: readonly { area: Area; pattern: RegExp }[] = [
-  { area: "scorecard", pattern: /^kpi_/ },
+  { area: "scorecard", pattern: /^kpi_|^overview_/ },
   { area: "satisfaction", pattern: /nps|csat|feedback|verbatim|survey/ },
   { area: "service", pattern: /ticket|service|agent|sla/ },
   { area: "loyalty & incentives", pattern: /loyalty|member|points|incentive|campaign|referral/ },

@@ -138,6 +138,38 @@ export interface ChurnSurvival {
   survival_ci_high: number | null;
 }
 
+/** The CLV model check on the Customer value page (Fader, Hardie & Lee 2005, fig. 4): does the BG/NBD model that scores int_customer_clv_predicted predict repeat purchases it has not seen? Holdout = the last 26 weeks (182 days) up to int_as_of.as_of_date; calibration_end = as_of_date − 182 days. BG/NBD is fitted by maximum likelihood on purchase days (orders neither cancelled nor refunded, same-day orders merged) on or before calibration_end, over the customers whose first purchase day is on or before it: consumers (ToC) when they can be fitted, else every customer pooled (segment 'all'). Each customer is put in the bucket of their calibration frequency x (repeat purchase days; 7+ pools 7 and more). predicted_repeat_transactions = Σ over the bucket's customers of E[Y(t) | x, t_x, T] with t = holdout_weeks (FHL 2005 eq. 10); actual_repeat_transactions = their purchase days in (calibration_end, holdout_end]. Means divide by the bucket's customers. n_customers is the n of the whole check (every bucket). Empty when nothing can be fitted (no as-of date, or no purchases before calibration_end); the build says why. Grain: one row per calibration frequency bucket (0, 1, …, 6, 7+). Built from sql/marts/clv_calibration_holdout.ts. */
+export interface ClvCalibrationHoldout {
+  /** Calibration repeat purchase days, 0 … 7; 7 means 7 or more. */
+  frequency_bucket: number;
+  /** The bucket as labelled on the chart: '0' … '6', '7+'. */
+  frequency: string;
+  /** Customers of the check in the bucket. */
+  customers: number;
+  /** Their purchase days in the holdout (actual). */
+  actual_repeat_transactions: number;
+  /** Σ E[Y(holdout_weeks) | x, t_x, T] over the bucket's customers (predicted). */
+  predicted_repeat_transactions: number;
+  /** actual_repeat_transactions / customers; null for an empty bucket. */
+  actual_mean: number | null;
+  /** predicted_repeat_transactions / customers; null for an empty bucket. */
+  predicted_mean: number | null;
+  /** Customers fitted: ToC, or 'all' (pooled) when consumers cannot be fitted. */
+  segment: string;
+  /** Customers in the whole check (n; the sum of customers over the buckets). */
+  n_customers: number;
+  /** Last day of the calibration period (as_of_date − 182 days). */
+  calibration_end: string;
+  /** Last day of the holdout (int_as_of.as_of_date). */
+  holdout_end: string;
+  /** Holdout length in weeks (26). */
+  holdout_weeks: number;
+  /** Whether the BG/NBD likelihood maximisation converged. */
+  converged: boolean;
+  /** Fit warnings (convergence, spend model), '; '-separated; null when none. */
+  warnings: string | null;
+}
+
 /** CSAT (客户满意度) per calendar month and quarter of responded_at, overall and by touchpoint, customer type, loyalty tier, value tier at response time, channel and region. csat_share = answers 4–5 / answers (1–5 scale) with a 95% Wilson interval (z = 1.96); csat_mean with a 95% t interval (t(0.975, n − 1) from int_t_quantiles, clipped to [1, 5]; null when n = 1). Changes vs the previous period and vs 12 months earlier for share and mean carry 95% normal intervals for independent samples (share se = sqrt(p1(1−p1)/n1 + p2(1−p2)/n2); mean se = sqrt(s1²/n1 + s2²/n2)). Touchpoint 'loyalty' is the incentive-program satisfaction. Grain: one row per period_type × period_start × dimension × segment with at least one CSAT answer. Built from sql/marts/csat_by_segment.sql. */
 export interface CsatBySegment {
   /** 'month' or 'quarter'. */
@@ -921,6 +953,46 @@ export interface NpsMonthly {
   change_vs_last_year_ci_high: number | null;
 }
 
+/** Additive monthly measures behind the Overview's executive filters (period, business type ToB/ToC, tier, acquisition channel, region), so the static site filters without shipping rows. Every measure is a sum (never a ratio): the page adds the months and slices it needs, then divides (NPS = (promoters − detractors) / nps_n; CSAT share = csat_satisfied / csat_n; mean CSAT = csat_score / csat_n; complaint resolution = complaints_resolved / complaints; response timeliness = responded_in_sla / tickets). revenue = Σ stg_orders.net_amount (THE revenue definition: cancelled = 0, else gross − discount − refund) by order_date month; orders = orders not cancelled; NPS answers by responded_at month, promoters score 9–10, detractors 0–6; CSAT answers, satisfied = score 4–5; tickets by created_at month, complaints = is_complaint, complaints_resolved = complaints with resolved_at, responded_in_sla = first response within config first_response_minutes minutes of creation (wall clock, the Overview's simple SLA; service_rates has the per-severity business-hours SLA). Slices come from stg_customers ('(unknown)' when missing or the customer is not in the CRM). Window: every month with an event. Grain: one row per month × customer_type × one of tier / acquisition_channel / region (the other two 'all'), plus the month total (all 'all'). Built from sql/marts/overview_slices.sql. */
+export interface OverviewSlices {
+  /** First day of the calendar month. */
+  month: string;
+  /** ToC, ToB, '(unknown)', or 'all'. */
+  customer_type: string;
+  /** CRM loyalty tier, '(unknown)', or 'all'. */
+  tier: string;
+  /** Acquisition channel, '(unknown)', or 'all'. */
+  acquisition_channel: string;
+  /** Sales region, '(unknown)', or 'all'. */
+  region: string;
+  /** Σ net_amount of the orders (¥). */
+  revenue: number;
+  /** Orders not cancelled. */
+  orders: number;
+  /** NPS answers (denominator of NPS). */
+  nps_n: number;
+  /** NPS answers scoring 9–10. */
+  promoters: number;
+  /** NPS answers scoring 0–6. */
+  detractors: number;
+  /** CSAT answers (denominator of CSAT). */
+  csat_n: number;
+  /** CSAT answers scoring 4–5. */
+  csat_satisfied: number;
+  /** Σ CSAT scores (numerator of the mean). */
+  csat_score: number;
+  /** Tickets created. */
+  tickets: number;
+  /** Complaint tickets created. */
+  complaints: number;
+  /** Complaint tickets with a resolved_at. */
+  complaints_resolved: number;
+  /** Tickets first answered within first_response_minutes of creation. */
+  responded_in_sla: number;
+  /** The first-response SLA responded_in_sla counts against: config first_response_minutes (minutes, wall clock). */
+  first_response_minutes: number;
+}
+
 /** Customer-profile completeness (信息完整率, target ≥ 90%) on the current CRM snapshot, counted without exposing any value. A field is filled when not null and not blank. Required: contact (phone or email), name (for ToB the contact name or the company name), city and region. complete_customers = customers with all four; completeness_rate = complete_customers / customers; with_* = per-field counts. Grain: one row per customer_type ('all' or the CRM type). Built from sql/marts/profile_completeness.sql. */
 export interface ProfileCompleteness {
   /** ToC, ToB, unknown, or 'all'. */
@@ -1211,6 +1283,7 @@ export interface Database {
   churn_early_warning: ChurnEarlyWarning;
   churn_monthly: ChurnMonthly;
   churn_survival: ChurnSurvival;
+  clv_calibration_holdout: ClvCalibrationHoldout;
   csat_by_segment: CsatBySegment;
   csat_monthly: CsatMonthly;
   customer_ltv: CustomerLtv;
@@ -1241,6 +1314,7 @@ export interface Database {
   new_customer_csat: NewCustomerCsat;
   nps_by_segment: NpsBySegment;
   nps_monthly: NpsMonthly;
+  overview_slices: OverviewSlices;
   profile_completeness: ProfileCompleteness;
   referral_program: ReferralProgram;
   renewal_rate: RenewalRate;

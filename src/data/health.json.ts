@@ -1,20 +1,17 @@
 // Page data for Data health: load reconciliation (load_audit), quarantine counts by file, column and
 // reason (never the quarantined values: they can be personal data), model tests (lens_test_results),
 // the last build (lens_build_log), freshness, and the model lineage graph (parsed from sql/).
-import type { DuckDBConnection } from "@duckdb/node-api";
+// These are the loader's and runner's own tables, not models, so they have no generated types and are
+// read with plain SQL (values bound); int_as_of is a model and goes through the typed Kysely.
 import { loadLensConfig } from "../../lib/config/lens-config.ts";
 import { lineage } from "../../lib/models/lineage.ts";
 import { readProject } from "../../lib/models/project.ts";
-import { rows, rounded, runLoader } from "../lib/loader.ts";
+import { hasTable as has, rows, rounded, runLoader } from "../lib/loader.ts";
 
 /** The file name without its folders (paths can name a user's home directory), or the source label. */
 const FILE_NAME = `coalesce(regexp_extract(file, '[^/\\\\]+$'), source)`;
 
-async function has(db: DuckDBConnection, table: string): Promise<boolean> {
-  return (await rows(db, "select 1 from information_schema.tables where table_name = ?", [table])).length > 0;
-}
-
-await runLoader("health", async (db) => {
+await runLoader("health", async (k, db) => {
   // A warehouse loaded by an older version (or built from fixtures) may lack the audit tables: say so on the page.
   const audit = (await has(db, "load_audit"))
     ? rounded(
@@ -60,7 +57,7 @@ await runLoader("health", async (db) => {
     const r = await rows(db, `select count(*) as rows, strftime(max("${column}"), '%Y-%m-%d') as latest_event, strftime(max(_loaded_at), '%Y-%m-%d %H:%M') as loaded_at from ${table}`);
     freshness.push({ entity, ...r[0] });
   }
-  const asOf = (await has(db, "int_as_of")) ? (await rows(db, "select * from int_as_of"))[0] ?? null : null;
+  const asOf = (await has(db, "int_as_of")) ? ((await k.selectFrom("int_as_of").selectAll().executeTakeFirst()) ?? null) : null;
   const project = await readProject(db, "sql", { config: loadLensConfig(), checkSources: false });
   return { audit, quarantine, tests, build, freshness, asOf, lineage: lineage(project) };
 });

@@ -1,6 +1,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { sql, type Expression, type Kysely, type RawBuilder } from "kysely";
+import { marts } from "../../lib/warehouse/marts.ts";
 import { openWarehouse } from "../../lib/warehouse/open.ts";
 import { queryRows } from "../../lib/warehouse/query.ts";
+import type { Database } from "../../lib/warehouse/schema.ts";
 
 /** Pages ship aggregates; a page's data above this size means a loader is shipping rows. */
 export const MAX_PAGE_DATA_BYTES = 300 * 1024;
@@ -11,16 +14,17 @@ export function warehousePath(): string {
 }
 
 /**
- * Run a page data loader: open the warehouse read-only, build the page's data, write it to stdout as
- * JSON. Failures go to stderr with the loader's name and exit non-zero, which fails the site build.
+ * Run a page data loader: open the warehouse read-only, build the page's data from the marts (typed
+ * Kysely over the generated lib/warehouse/schema.ts; `db` for the loader's own tables), write it to
+ * stdout as JSON. Failures go to stderr with the loader's name and exit non-zero, which fails the site build.
  */
-export async function runLoader(name: string, build: (db: DuckDBConnection) => Promise<unknown>): Promise<void> {
+export async function runLoader(name: string, build: (k: Kysely<Database>, db: DuckDBConnection) => Promise<unknown>): Promise<void> {
   const path = warehousePath();
   try {
     const w = await openWarehouse(path, { readOnly: true });
     let data: unknown;
     try {
-      data = await build(w.db);
+      data = await build(marts(w.db), w.db);
     } finally {
       w.close();
     }
@@ -32,30 +36,28 @@ export async function runLoader(name: string, build: (db: DuckDBConnection) => P
     process.stdout.write(json);
     process.stderr.write(`loader ${name}: ${bytes} bytes from ${path}\n`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // A warehouse built by an older version (or not at all) lacks a mart or column the types promise.
+    // DuckDB's first line names the table or column; the rest is the query, noise on a build log.
+    if (/^(Catalog|Binder) Error/.test(message)) message = `${message.split("\n")[0]}; run \`lens build\` so the warehouse has every model of sql/`;
     process.stderr.write(`loader ${name} failed (warehouse ${path}): ${message}\n`);
     process.exitCode = 1;
   }
 }
 
-/** Rows of a query with bound values. */
-export function rows<T = Record<string, unknown>>(db: DuckDBConnection, sql: string, values?: unknown[]): Promise<T[]> {
-  return queryRows<T>(db, sql, values as never);
+/** Rows of a raw query with bound values: only for the loader's own tables (load_audit, lens_test_results, raw_*), which have no generated types. */
+export function rows<T = Record<string, unknown>>(db: DuckDBConnection, text: string, values?: unknown[]): Promise<T[]> {
+  return queryRows<T>(db, text, values as never);
 }
 
-/** Whether a table or view exists; lets a loader say which mart is missing instead of a bare SQL error. */
-export async function requireTables(db: DuckDBConnection, ...names: string[]): Promise<void> {
-  const found = new Set(
-    (await rows<{ name: string }>(db, "select table_name as name from information_schema.tables where table_schema = 'main'")).map((r) => r.name),
-  );
-  const missing = names.filter((n) => !found.has(n));
-  if (missing.length) throw new Error(`the warehouse has no ${missing.join(", ")}; run \`lens build\` so the models exist`);
+/** Whether a table or view exists; lets a loader skip what an older warehouse lacks. */
+export async function hasTable(db: DuckDBConnection, table: string): Promise<boolean> {
+  return (await rows(db, "select 1 from information_schema.tables where table_name = ?", [table])).length > 0;
 }
 
-/** Columns of a table, for loaders that adapt to optional mart columns. */
-export async function columnsOf(db: DuckDBConnection, table: string): Promise<Set<string>> {
-  const r = await rows<{ name: string }>(db, "select column_name as name from information_schema.columns where table_name = ?", [table]);
-  return new Set(r.map((c) => c.name));
+/** `monthsBefore(eb.fn.max("month"), 23)`: an expression minus whole months (bound), e.g. to keep the last two years. */
+export function monthsBefore(expr: Expression<unknown>, months: number): RawBuilder<string> {
+  return sql<string>`${expr} - to_months(cast(${months} as integer))`;
 }
 
 /**
@@ -77,13 +79,4 @@ export function rounded<T extends Record<string, unknown>>(data: T[], digits = 4
     for (const [k, v] of Object.entries(r)) o[k] = typeof v === "number" && !Number.isInteger(v) ? Math.round(v * f) / f : v;
     return o as T;
   });
-}
-
-/** `select <cols> from <table> [where …] [order by …]` with the listed columns only; rounded. */
-export async function selectFrom(db: DuckDBConnection, table: string, cols: string[], tail = "", values?: unknown[]): Promise<Record<string, unknown>[]> {
-  const have = await columnsOf(db, table);
-  if (have.size === 0) throw new Error(`the warehouse has no ${table}; run \`lens build\` so the models exist`);
-  const missing = cols.filter((c) => !have.has(c));
-  if (missing.length) throw new Error(`${table} has no column ${missing.join(", ")}; the page expects the mart's contract (sql/marts/${table}.yml)`);
-  return rounded(await rows(db, `select ${cols.map((c) => `"${c}"`).join(", ")} from ${table} ${tail}`, values));
 }

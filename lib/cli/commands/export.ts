@@ -1,8 +1,11 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import pc from "picocolors";
+import type { Customer } from "../../../loaders/contracts/customers.ts";
+import { marts } from "../../warehouse/marts.ts";
 import { openWarehouse } from "../../warehouse/open.ts";
 import { queryRows } from "../../warehouse/query.ts";
 import { warehouseOption } from "../options.ts";
@@ -28,21 +31,50 @@ export const CALL_LIST_COLUMNS = [
   "advisor_overdue",
 ] as const;
 
-const CALL_LIST_SQL = `
-  select w.risk_rank, w.customer_id, c.name, c.company_name, c.phone, c.email, c.city, w.customer_type, w.value_tier,
-    w.reasons, round(w.value_at_risk, 2) as value_at_risk, w.last_activity_date, w.open_complaints,
-    w.warning_fired_at, round(w.hours_since_warning, 1) as hours_since_warning, w.advisor_overdue
-  from churn_early_warning w
-  left join stg_customers c using (customer_id)
-  where ($overdue_only = false or w.advisor_overdue)
-  order by w.risk_rank
-  limit $limit`;
+/**
+ * stg_customers as the warehouse holds it: the customers contract's columns (staging only renames and
+ * casts), each nullable. Staging views have no generated types; the contract is their source of truth.
+ */
+type StgCustomers = { [K in keyof Customer]-?: Exclude<Customer[K], undefined> | null };
+
+/** The call list: churn_early_warning (typed mart) with contact details from stg_customers, by risk rank. */
+function callListQuery(db: DuckDBConnection, opts: { limit: number; overdueOnly: boolean }) {
+  let query = marts(db)
+    .withTables<{ stg_customers: StgCustomers }>()
+    .selectFrom("churn_early_warning as w")
+    .leftJoin("stg_customers as c", "c.customer_id", "w.customer_id")
+    .select((eb) => [
+      "w.risk_rank",
+      "w.customer_id",
+      "c.name",
+      "c.company_name",
+      "c.phone",
+      "c.email",
+      "c.city",
+      "w.customer_type",
+      "w.value_tier",
+      "w.reasons",
+      eb.fn<number | null>("round", ["w.value_at_risk", eb.lit(2)]).as("value_at_risk"),
+      "w.last_activity_date",
+      "w.open_complaints",
+      "w.warning_fired_at",
+      eb.fn<number | null>("round", ["w.hours_since_warning", eb.lit(1)]).as("hours_since_warning"),
+      "w.advisor_overdue",
+    ])
+    .orderBy("w.risk_rank")
+    .limit(opts.limit);
+  if (opts.overdueOnly) query = query.where("w.advisor_overdue", "=", true);
+  return query;
+}
+
+/** A row of the call list; CALL_LIST_COLUMNS must name its columns (tsc checks it where the CSV is written). */
+type CallListRow = Awaited<ReturnType<ReturnType<typeof callListQuery>["execute"]>>[number];
 
 /**
  * CSV for Excel: UTF-8 with a byte-order mark (Excel otherwise reads UTF-8 as the local code page and
  * garbles Chinese), CRLF line ends, RFC 4180 quoting.
  */
-export function excelCsv(rows: Record<string, unknown>[], columns: readonly string[]): string {
+export function excelCsv<T extends Record<string, unknown>>(rows: T[], columns: readonly (keyof T & string)[]): string {
   const cell = (v: unknown) => {
     if (v == null) return "";
     const s = String(v);
@@ -60,11 +92,11 @@ export async function exportCallList(opts: { warehouse: string; out: string; lim
     throw new Error(`refusing to write the call list into ${relative(process.cwd(), site) || site}: it holds contact details and dist/ is the published site`);
   }
   const w = await openWarehouse(opts.warehouse, { readOnly: true });
-  let rows: Record<string, unknown>[];
+  let rows: CallListRow[];
   try {
     const tables = await queryRows<{ n: number }>(w.db, "select count(*) as n from information_schema.tables where table_name in ('churn_early_warning', 'stg_customers')");
     if (tables[0]?.n !== 2) throw new Error(`${opts.warehouse} has no churn_early_warning or stg_customers; run \`lens build\` first`);
-    rows = await queryRows(w.db, CALL_LIST_SQL, { limit: opts.limit ?? 1_000_000, overdue_only: opts.overdueOnly ?? false });
+    rows = await callListQuery(w.db, { limit: opts.limit ?? 1_000_000, overdueOnly: opts.overdueOnly ?? false }).execute();
   } finally {
     w.close();
   }
