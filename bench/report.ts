@@ -65,6 +65,8 @@ export function renderMarkdown(doc: Doc): string {
   lines.push(`| ratio (load + build) / floor | ${S.map((r) => `${r.ratioToFloor.toFixed(1)}×`).join(" | ")} |`);
   lines.push("");
   lines.push("Cells: median wall time · peak RSS.", "");
+  for (const r of S) for (const f of r.failures ?? []) lines.push(`- ${r.scale}: ${f.replace(/\|/g, "/")}`);
+  if (S.some((r) => r.failures?.length)) lines.push("");
 
   lines.push("## Targets", "");
   lines.push("| target | limit | measured | |", "|---|---|---|---|");
@@ -161,7 +163,7 @@ export function targetRows(doc: Doc): TargetRow[] {
     rows.push({
       what: `site build (${siteFailed.map((r) => r.scale).join(", ")})`,
       limit: `≤ ${TARGETS.siteBuildSeconds} s`,
-      measured: `failed: ${siteFailed.map((r) => `${r.scale}: ${String(r.site.error).replace(/\|/g, "/").slice(0, 160)}`).join("; ")}`,
+      measured: `failed: ${siteFailed.map((r) => `${r.scale}: ${siteFailure(r)}`).join("; ")}`,
       verdict: "**missed**",
     });
   }
@@ -188,6 +190,13 @@ export function targetRows(doc: Doc): TargetRow[] {
     (x) => (Number.isFinite(x) ? `${x.toFixed(2)} s` : "no chart appeared"),
   );
   return rows;
+}
+
+/** Why the site did not build at a scale: the refused loaders when that is the reason, else the error. */
+function siteFailure(r: any): string {
+  const refused = (r.site?.loaders ?? []).filter((l: any) => l.error);
+  if (refused.length) return refused.map((l: any) => `loader ${l.loader} refused its ${(l.bytes / 1024).toFixed(0)} KB of page data (budget 300 KB)`).join(", ");
+  return String(r.site?.error ?? "").replace(/\|/g, "/").slice(0, 160);
 }
 
 function cell(t: { seconds: number; peakRssKb: number; reused?: boolean }): string {

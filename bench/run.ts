@@ -2,11 +2,12 @@
 // child process (wall time and peak RSS), compare load+build to the DuckDB-alone floor, measure the
 // incremental and no-op rebuilds and the built site, and write bench/results/latest.{json,md}.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { measurePages, type PageMeasure } from "./site-pages.ts";
 import { renderMarkdown } from "./report.ts";
 import { median, parseTimeFile, runStage, summarise, type StageSummary, type StageTiming } from "./stage.ts";
@@ -29,7 +30,8 @@ Options:
   --mart <name>       the mart edited for the incremental rebuild (default: customer_ltv)
   --skip-site         do not build or measure the site
   --page-loads <n>    cold loads per page in headless Chromium (default: 3)
-  --profile <n>       EXPLAIN ANALYZE the n slowest models of the largest scale into bench/runs/ (default: 3)
+  --profile <n>       EXPLAIN ANALYZE the n slowest SQL models of the largest scale into bench/results/profiles/
+                      (default: 3)
   --replace           write only this run's scales (default: keep the other scales already in latest.json)
   --report-only       measure nothing: rewrite latest.md (and README's Benchmark table) from latest.json
   -h, --help          show this help
@@ -88,6 +90,7 @@ const martFile = join(ROOT, "sql/marts", `${args.mart}.sql`);
 if (!existsSync(martFile)) fail(`--mart ${args.mart}: no file sql/marts/${args.mart}.sql`);
 if (!existsSync("/usr/bin/time")) fail("GNU time (/usr/bin/time) is needed for peak RSS; on Debian: apt-get install time");
 
+const duckdbEngine = await engineVersion();
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const logDir = join(ROOT, "bench/runs", stamp);
 mkdirSync(logDir, { recursive: true });
@@ -112,6 +115,8 @@ export interface ScaleResult {
   floorInternalSeconds: number;
   ratioToFloor: number;
   incremental: { mart: string; rebuilt: string[] };
+  /** Stages that exited non-zero but were timed to the end (e.g. a data test failing). */
+  failures?: string[];
   site?: { loaders: { loader: string; seconds: number; peakRssKb: number; bytes: number; error?: string }[]; pages: PageMeasure[]; error?: string };
   profiles?: string[];
 }
@@ -165,6 +170,7 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
   const entityRuns: Record<string, number[]> = {};
   const loaderRuns: Record<string, { t: StageTiming[]; bytes: number; error?: string }> = {};
   let siteError: string | undefined;
+  const failures: string[] = [];
   let pages: PageMeasure[] | undefined;
   let rebuilt: string[] = [];
   let warehouseBytes = 0;
@@ -188,7 +194,10 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
     const perLayer: Record<string, number> = {};
     for (const m of built) perLayer[layerOf(m.model)] = (perLayer[layerOf(m.model)] ?? 0) + m.duration_ms / 1000;
     for (const [k, v] of Object.entries(perLayer)) (layerRuns[k] ??= []).push(v);
-    add("test", await step(tag, "test", [...LENS, "test", "--warehouse", wh], log("test")));
+    // A failing data test is a finding about the data or the models, not a reason to stop timing.
+    const tested = await step(tag, "test", [...LENS, "test", "--warehouse", wh], log("test"), undefined, true);
+    if (tested.exitCode !== 0) failures.push(`lens test exited ${tested.exitCode} (${failedChecks(log("test"))})`);
+    add("test", tested);
     const floor = await step(tag, "floor", [TSX, join(ROOT, "bench/floor.ts"), src, join(home, "floor.duckdb")], log("floor"));
     floorInternal.push(JSON.parse(floor.stdout.trim().split("\n").pop() ?? "{}").seconds);
     add("floor", floor);
@@ -225,7 +234,8 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
       try {
         add("site", await step(tag, "site build", [...LENS, "site", "--warehouse", wh, "--out", dist], log("site")));
       } catch (e) {
-        siteError = firstLine(String(e instanceof Error ? e.message : e).split("\n").slice(0, 3).join(" "));
+        const out = existsSync(log("site")) ? readFileSync(log("site"), "utf8").split("\n") : [];
+        siteError = firstLine(out.find((l) => /^error /.test(l)) ?? String(e instanceof Error ? e.message : e));
         say(`  [${tag}] site build FAILED: ${siteError}`);
       }
       if (i === runs && existsSync(join(dist, "index.html"))) {
@@ -235,7 +245,11 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
       }
     }
     removeWarehouse(whRun);
-    add("lensRun", await withTypesRestored(() => step(tag, "lens run", [...LENS, "run", "--source", src, "--full-refresh", "--warehouse", whRun], log("lens-run"))));
+    const ran = await runInScratch(home, (cwd) =>
+      step(tag, "lens run", [...LENS, "run", "--source", src, "--full-refresh", "--warehouse", whRun], log("lens-run"), undefined, true, cwd),
+    );
+    if (ran.exitCode !== 0) failures.push(`lens run exited ${ran.exitCode} (${failedChecks(log("lens-run"))})`);
+    add("lensRun", ran);
     removeWarehouse(whRun);
   }
 
@@ -275,6 +289,7 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
     floorInternalSeconds: round2(median(floorInternal)),
     ratioToFloor: round2(ourLoadBuild / stages.floor.seconds),
     incremental: { mart: args.mart, rebuilt },
+    ...(failures.length ? { failures: [...new Set(failures)] } : {}),
     ...(args["skip-site"] ? {} : { site: { loaders: loaders.map((l) => ({ loader: l.loader, seconds: l.seconds, peakRssKb: l.peakRssKb, bytes: l.bytes, ...(l.error ? { error: l.error } : {}) })), pages: pages ?? [], ...(siteError ? { error: siteError } : {}) } }),
   };
 }
@@ -335,17 +350,21 @@ async function incrementalBuild(tag: string, wh: string, logFile: string): Promi
   }
 }
 
-/** `lens run` regenerates lib/warehouse/schema.ts (a tracked file); keep it exactly as it was. */
-async function withTypesRestored<T>(fn: () => Promise<T>): Promise<T> {
-  const file = join(ROOT, "lib/warehouse/schema.ts");
-  const before = existsSync(file) ? readFileSync(file) : null;
-  const restore = () => (before === null ? rmSync(file, { force: true }) : writeFileSync(file, before));
-  cleanups.push(restore);
+/**
+ * `lens run` has no --no-types: its build writes lib/warehouse/schema.ts relative to the working
+ * directory. Run it from a scratch folder that links sql/ (and lens.config.json) so the project's
+ * tracked files are never written by the bench.
+ */
+async function runInScratch<T>(home: string, fn: (cwd: string) => Promise<T>): Promise<T> {
+  const cwd = join(home, "run-cwd");
+  rmSync(cwd, { recursive: true, force: true });
+  mkdirSync(join(cwd, "lib/warehouse"), { recursive: true });
+  symlinkSync(join(ROOT, "sql"), join(cwd, "sql"));
+  if (existsSync(join(ROOT, "lens.config.json"))) symlinkSync(join(ROOT, "lens.config.json"), join(cwd, "lens.config.json"));
   try {
-    return await fn();
+    return await fn(cwd);
   } finally {
-    restore();
-    cleanups.splice(cleanups.indexOf(restore), 1);
+    rmSync(cwd, { recursive: true, force: true });
   }
 }
 
@@ -383,19 +402,29 @@ async function profile(r: ScaleResult | undefined, n: number): Promise<void> {
   if (!existsSync(wh)) return;
   const files: string[] = [];
   for (const m of r.slowestModels.filter((x) => existsSync(join(ROOT, "sql", x.layer, `${x.model}.sql`))).slice(0, n)) {
-    const out = join(logDir, `explain-${r.scale}-${m.model}.txt`);
-    await runStage(`explain ${m.model}`, [TSX, join(ROOT, "bench/explain.ts"), wh, join(ROOT, "sql", m.layer, `${m.model}.sql`), out], { logFile: `${out}.log` });
+    // Kept beside the results (small text files) so the evidence for docs/scaling.md is committed with them.
+    mkdirSync(join(ROOT, "bench/results/profiles"), { recursive: true });
+    const out = join(ROOT, "bench/results/profiles", `explain-${r.scale}-${m.model}.txt`);
+    await runStage(`explain ${m.model}`, [TSX, join(ROOT, "bench/explain.ts"), wh, join(ROOT, "sql", m.layer, `${m.model}.sql`), out], {
+      logFile: join(logDir, `explain-${r.scale}-${m.model}.log`),
+    });
     files.push(relative(ROOT, out));
     say(`  profiled ${m.model} → ${relative(ROOT, out)}`);
   }
   r.profiles = files;
 }
 
-async function step(tag: string, name: string, command: string[], logFile: string, env?: Record<string, string>) {
+async function step(tag: string, name: string, command: string[], logFile: string, env?: Record<string, string>, allowFailure = false, cwd = ROOT) {
   process.stderr.write(`  [${tag}] ${name}…`);
-  const res = await runStage(name, command, { logFile, env, cwd: ROOT });
-  process.stderr.write(` ${res.seconds.toFixed(2)} s, peak RSS ${mb(res.peakRssKb)}\n`);
+  const res = await runStage(name, command, { logFile, env, cwd, allowFailure });
+  process.stderr.write(` ${res.seconds.toFixed(2)} s, peak RSS ${mb(res.peakRssKb)}${res.exitCode ? ` (exit ${res.exitCode}; see ${relative(ROOT, logFile)})` : ""}\n`);
   return res;
+}
+
+/** The ERROR lines of a lens test run, shortened. */
+function failedChecks(logFile: string): string {
+  const errors = readFileSync(logFile, "utf8").split("\n").filter((l) => /^ERROR|^stopped/.test(l));
+  return errors.slice(0, 4).map((l) => l.slice(0, 160)).join("; ") || "see the log";
 }
 
 function writeResults(): void {
@@ -416,8 +445,10 @@ function writeMarkdown(doc: Parameters<typeof renderMarkdown>[0]): void {
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
-  // The README gets the tables without latest.md's title.
-  const body = md.replace(/^# .*\n\n/, "").replace(/^## /gm, "#### ");
+  // The README gets the main table and the targets; the per-source, per-model and per-page detail stays in latest.md.
+  const targets = md.indexOf("## Targets");
+  const next = targets < 0 ? -1 : md.indexOf("\n## ", targets + 1);
+  const body = `${(next < 0 ? md : md.slice(0, next + 1)).replace(/^# .*\n\n/, "").replace(/^## /gm, "#### ")}\nPer source, per model and per page: [bench/results/latest.md](bench/results/latest.md).\n`;
   writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}${text.slice(b)}`);
 }
 
@@ -431,9 +462,19 @@ function machine() {
     freeMemoryGiBAtEnd: round2(freemem() / 2 ** 30),
     cpu: model,
     node: process.version,
-    duckdb: `@duckdb/node-api ${duckdb}`,
+    duckdb: `DuckDB ${duckdbEngine} (@duckdb/node-api ${duckdb})`,
     platform: `${process.platform} ${process.arch}`,
   };
+}
+
+/** The DuckDB engine version the bindings carry (select version()). */
+async function engineVersion(): Promise<string> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const db = await instance.connect();
+  const v = String((await db.runAndReadAll("select version()")).getRows()[0][0]);
+  db.closeSync();
+  instance.closeSync();
+  return v;
 }
 
 function removeWarehouse(file: string): void {

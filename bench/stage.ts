@@ -12,6 +12,7 @@ export interface StageTiming {
 
 export interface StageResult extends StageTiming {
   stdout: string;
+  exitCode: number;
 }
 
 export const TIME_BIN = "/usr/bin/time";
@@ -19,6 +20,7 @@ export const TIME_BIN = "/usr/bin/time";
 /** Parse the "%e %M" line GNU time writes with -o. */
 export function parseTimeFile(file: string): StageTiming {
   const text = readFileSync(file, "utf8").trim().split("\n").pop() ?? "";
+  // GNU time puts "Command exited with non-zero status N" before the numbers when the command fails.
   const m = /^([\d.]+) (\d+)$/.exec(text.trim());
   if (!m) throw new Error(`cannot read wall time and peak RSS from ${file}: ${JSON.stringify(text)}`);
   return { seconds: Number(m[1]), peakRssKb: Number(m[2]) };
@@ -31,7 +33,7 @@ export function parseTimeFile(file: string): StageTiming {
 export function runStage(
   name: string,
   command: string[],
-  { logFile, env, cwd }: { logFile: string; env?: Record<string, string>; cwd?: string },
+  { logFile, env, cwd, allowFailure = false }: { logFile: string; env?: Record<string, string>; cwd?: string; allowFailure?: boolean },
 ): Promise<StageResult> {
   const timeFile = `${logFile}.time`;
   rmSync(timeFile, { force: true });
@@ -55,13 +57,13 @@ export function runStage(
     });
     child.on("close", (code) => {
       log.end(() => {
-        if (code !== 0) {
+        if (code !== 0 && !allowFailure) {
           const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-12).join("\n  ") : "";
           reject(new Error(`${name} failed (exit ${code}): ${command.join(" ")}\n  see ${logFile}\n  ${tail}`));
           return;
         }
         try {
-          resolve({ ...parseTimeFile(timeFile), stdout: Buffer.concat(out).toString("utf8") });
+          resolve({ ...parseTimeFile(timeFile), stdout: Buffer.concat(out).toString("utf8"), exitCode: code ?? 1 });
         } catch (e) {
           reject(e);
         }
