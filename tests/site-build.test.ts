@@ -5,6 +5,8 @@
 // reaches for a CDN or the npm registry fails the suite.
 import { copyFileSync, readFileSync, writeFileSync, mkdtempSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { entityContracts } from "../loaders/contract-columns.ts";
@@ -12,6 +14,7 @@ import { openWarehouse } from "../lib/warehouse/open.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { demoSite, externalUrls, filesUnder, lens, PatternSet, ROOT, type DemoSite } from "./util/site.ts";
 
+const run = promisify(execFile);
 const PAGES = ["index", "satisfaction", "service", "retention", "value", "loyalty", "quarterly", "data-health"];
 
 let site: DemoSite;
@@ -66,6 +69,55 @@ describe("built site", () => {
     for (const f of filesUnder(site.dist).filter((f) => f.startsWith("_file/"))) for (const m of text(f).matchAll(/"(C\d{5,})"/g)) ids.add(m[1]);
     expect(n).toBeGreaterThan(1000);
     expect(ids.size).toBeLessThanOrEqual(100);
+  });
+
+  it("ships the top 50 agents of a period, and a summary and praise bins covering all of them", async () => {
+    // The demo has 14 agents; 120 more in the latest month, all tied just after its real ones (as agents
+    // without praise are), make the cap bite: rank ≤ 50 alone would ship every one of them.
+    const dir = mkdtempSync(join(tmpdir(), "lens-site-agents-"));
+    const warehouse = join(dir, "w.duckdb");
+    copyFileSync(site.warehouse, warehouse);
+    const w = await openWarehouse(warehouse);
+    const [{ real }] = await queryRows<{ real: number }>(
+      w.db,
+      "select count(*) as real from agent_leaderboard where period_type = 'month' and period_start = (select max(period_start) from agent_leaderboard)",
+    );
+    await w.db.run(
+      `insert into agent_leaderboard
+       select a.* replace ('SYN' || lpad(t.i::varchar, 4, '0') as agent_id, t.i % 37 as praise_count, ? + 1 as rank, 5 as tickets, 4 as resolved)
+       from (from agent_leaderboard where period_type = 'month' order by period_start desc, rank limit 1) as a, range(120) as t(i)`,
+      [real],
+    );
+    const [month] = await queryRows<{ period_start: string; agents: number; praise: number; tickets: number }>(
+      w.db,
+      `select period_start, count(*) as agents, sum(praise_count) as praise, sum(tickets) as tickets from agent_leaderboard
+       where period_type = 'month' and period_start = (select max(period_start) from agent_leaderboard) group by period_start`,
+    );
+    w.close();
+    const { stdout } = await run(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/data/service.json.ts")], {
+      cwd: ROOT,
+      env: { ...process.env, LENS_WAREHOUSE: warehouse },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const data = JSON.parse(stdout);
+    const cols = data.leaderboard as Record<string, unknown[]>;
+    const ranks = cols.rank.filter((_, i) => cols.period_type[i] === "month" && cols.period_start[i] === month.period_start) as number[];
+    expect(real).toBeGreaterThan(0);
+    expect(real).toBeLessThan(50);
+    expect(month.agents).toBe(real + 120);
+    expect(data.topAgents).toBe(50);
+    expect(ranks).toHaveLength(50);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    const ids = cols.agent_id.filter((_, i) => cols.period_type[i] === "month" && cols.period_start[i] === month.period_start) as string[];
+    const synthetic = Array.from({ length: 50 - real }, (_, i) => `SYN${String(i).padStart(4, "0")}`);
+    expect(ids.filter((id) => id.startsWith("SYN"))).toEqual(synthetic);
+    const summary = data.agentSummary.find((r: { period_type: string; period_start: string }) => r.period_type === "month" && r.period_start === month.period_start);
+    expect(summary).toMatchObject({ agents: real + 120, praise: month.praise, tickets: month.tickets });
+    const bins = data.praiseBins as Record<string, unknown[]>;
+    const inMonth = bins.agents.filter((_, i) => bins.period_type[i] === "month" && bins.period_start[i] === month.period_start) as number[];
+    expect(inMonth.length).toBeGreaterThan(1);
+    expect(inMonth.length).toBeLessThanOrEqual(20);
+    expect(inMonth.reduce((a, b) => a + b, 0)).toBe(real + 120);
   });
 
   it("contains no name, phone, email or address of the customers it was built from", async () => {

@@ -4,12 +4,14 @@ import {periodMonths} from "./filters.js";
 
 const MEASURES = ["revenue", "orders", "nps_n", "promoters", "detractors", "csat_n", "csat_satisfied", "csat_score", "tickets", "complaints", "complaints_resolved", "responded_in_sla"];
 
-/** Rows of the column-oriented slices file. */
+/** Rows of the column-oriented slices file; key columns given as positions in `slices.levels` become names again. */
 export function sliceRows(slices) {
   const cols = slices.rows;
+  const levels = slices.levels ?? {};
   const n = cols.month?.length ?? 0;
   const names = Object.keys(cols);
-  return Array.from({length: n}, (_, i) => Object.fromEntries(names.map((k) => [k, cols[k][i]])));
+  const value = (k, v) => (levels[k] ? levels[k][v] : v);
+  return Array.from({length: n}, (_, i) => Object.fromEntries(names.map((k) => [k, value(k, cols[k][i])])));
 }
 
 /** Monthly rows of the slice a filter state selects (all months; the period picks among them). */

@@ -6,7 +6,12 @@
 import { loadLensConfig } from "../../lib/config/lens-config.ts";
 import { lineage } from "../../lib/models/lineage.ts";
 import { readProject } from "../../lib/models/project.ts";
-import { hasTable as has, rows, rounded, runLoader } from "../lib/loader.ts";
+import { hasTable as has, rows, rounded, runLoader, toColumns } from "../lib/loader.ts";
+
+/** Quarantine groups (entity × file × column × reason) shipped, most rows first; totals cover them all. */
+const QUARANTINE_GROUPS = 200;
+/** Loaded files shipped: those that do not reconcile first, then the latest; totals cover them all. */
+const AUDIT_FILES = 100;
 
 /** The file name without its folders (paths can name a user's home directory), or the source label. */
 const FILE_NAME = `coalesce(regexp_extract(file, '[^/\\\\]+$'), source)`;
@@ -20,9 +25,19 @@ await runLoader("health", async (k, db) => {
           `select entity, ${FILE_NAME} as file, rows_read, rows_loaded, rows_quarantined, duplicates_dropped,
              rows_read = rows_loaded + rows_quarantined + duplicates_dropped as reconciles, strftime(finished_at, '%Y-%m-%d %H:%M') as loaded_at
            from load_audit qualify row_number() over (partition by entity, file, source order by finished_at desc) = 1
-           order by entity, file`,
+           order by reconciles, finished_at desc, entity, file limit ?`,
+          [AUDIT_FILES],
         ),
-      )
+      ).sort((a, b) => String(a.entity).localeCompare(String(b.entity)) || String(a.file).localeCompare(String(b.file)))
+    : null;
+  const auditTotals = (await has(db, "load_audit"))
+    ? (
+        await rows(
+          db,
+          `select count(*) as files, count(*) filter (where rows_read = rows_loaded + rows_quarantined + duplicates_dropped) as reconciling
+           from (from load_audit qualify row_number() over (partition by entity, file, source order by finished_at desc) = 1)`,
+        )
+      )[0]
     : null;
   const quarantine = (await has(db, "load_quarantine"))
     ? await rows(
@@ -31,8 +46,19 @@ await runLoader("health", async (k, db) => {
         // part is masked, so only the kind of problem shows.
         `select entity, ${FILE_NAME} as file, coalesce("column", '(row)') as "column",
            regexp_replace(reason, $$'[^']*'$$, '‹value›', 'g') as reason, count(*) as rows
-         from load_quarantine group by all order by rows desc, entity, file limit 200`,
+         from load_quarantine group by all order by rows desc, entity, file, "column", reason limit ?`,
+        [QUARANTINE_GROUPS],
       )
+    : null;
+  const quarantineTotals = (await has(db, "load_quarantine"))
+    ? (
+        await rows(
+          db,
+          `select coalesce(sum(rows), 0) as rows, count(*) as groups from (
+             select entity, ${FILE_NAME}, coalesce("column", '(row)'), regexp_replace(reason, $$'[^']*'$$, '‹value›', 'g'), count(*) as rows
+             from load_quarantine group by all)`,
+        )
+      )[0]
     : null;
   const tests = (await has(db, "lens_test_results"))
     ? await rows(
@@ -59,5 +85,5 @@ await runLoader("health", async (k, db) => {
   }
   const asOf = (await has(db, "int_as_of")) ? ((await k.selectFrom("int_as_of").selectAll().executeTakeFirst()) ?? null) : null;
   const project = await readProject(db, "sql", { config: loadLensConfig(), checkSources: false });
-  return { audit, quarantine, tests, build, freshness, asOf, lineage: lineage(project) };
+  return { audit, auditTotals, auditFiles: AUDIT_FILES, quarantine, quarantineTotals, quarantineGroups: QUARANTINE_GROUPS, tests: tests && toColumns(tests), build, freshness, asOf, lineage: lineage(project) };
 });

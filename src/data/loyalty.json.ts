@@ -2,7 +2,15 @@
 // redemption, points liability, member tiers, member spend and referrals. Aggregates from the marts.
 import { rounded, runLoader } from "../lib/loader.ts";
 
+/** Campaigns shipped: the latest by start date; campaignTotals counts them all. */
+const CAMPAIGNS = 100;
+
 await runLoader("loyalty", async (k) => ({
+  campaignLimit: CAMPAIGNS,
+  campaignTotals: await k
+    .selectFrom("incentive_roi")
+    .select((eb) => [eb.fn.countAll<number>().as("campaigns"), eb.fn.countAll<number>().filterWhere("has_holdout", "=", true).as("with_holdout")])
+    .executeTakeFirst(),
   campaigns: rounded(
     await k
       .selectFrom("incentive_roi")
@@ -11,10 +19,11 @@ await runLoader("loyalty", async (k) => ({
         "treated_customers", "holdout_customers", "redemption_rate", "low_usage", "incremental_revenue_per_customer", "ci_low", "ci_high",
         "incremental_margin", "cost", "roi", "roi_ci_low", "roi_ci_high",
       ])
-      .orderBy("start_date")
-      .orderBy("campaign_id")
+      .orderBy("start_date", "desc")
+      .orderBy("campaign_id", "desc")
+      .limit(CAMPAIGNS)
       .execute(),
-  ),
+  ).reverse(),
   points: rounded(
     await k
       .selectFrom("loyalty_points_monthly")

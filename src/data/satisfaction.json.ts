@@ -4,6 +4,8 @@ import { monthsBefore, rounded, runLoader, toColumns } from "../lib/loader.ts";
 
 /** Segment splits for the last two years keep the page light whatever the history length. */
 const SEGMENT_MONTHS = 23;
+/** Verbatim themes for the last eight quarters (start of the oldest quarter shipped = latest − 21 months). */
+const THEME_MONTHS = 21;
 
 await runLoader("satisfaction", async (k) => {
   const segmentCols = ["period_type", "period_start", "dimension", "segment", "responses"] as const;
@@ -47,6 +49,9 @@ await runLoader("satisfaction", async (k) => {
         .selectFrom("verbatim_themes")
         .select(["period_start", "kind", "term", "language", "comments", "share_of_negative_comments", "negative_comments", "rank", "change"])
         .where("period_type", "=", "quarter")
+        .where("period_start", ">=", (eb) =>
+          eb.selectFrom("verbatim_themes").select((eb) => monthsBefore(eb.fn.max("period_start"), THEME_MONTHS).as("since")).where("period_type", "=", "quarter"),
+        )
         .where("comments", ">=", 2)
         .where("rank", "<=", 10)
         .orderBy("period_start").orderBy("kind").orderBy("rank").orderBy("term")
