@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ModelBuildError } from "../lib/models/build-model.ts";
 import { build } from "../lib/models/run-build.ts";
+import { test } from "../lib/models/run-test.ts";
+import { cachedFingerprints } from "../lib/models/fingerprint-cache.ts";
 import { openWarehouse } from "../lib/warehouse/open.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 import { LensConfig } from "../lib/config/lens-config.ts";
@@ -87,6 +89,26 @@ describe("lens build", () => {
       { status: "built", n: 7 },
       { status: "skipped", n: 7 },
     ]);
+  });
+
+  it("a no-op build works in place, and a hand edit of a raw table after it still rebuilds its readers", async () => {
+    const p = await shop();
+    await p.run();
+    const inode = statSync(p.warehouse).ino;
+    expect(built(await p.run())).toEqual([]);
+    // Copy-and-swap would have renamed a new file over it.
+    expect(statSync(p.warehouse).ino).toBe(inode);
+    expect(await read(p.warehouse, "select count(distinct run_id) as runs from lens_build_log")).toEqual([{ runs: 2 }]);
+    // lens test writes only its results, so the recorded fingerprints stay valid for the file.
+    expect((await test(p.warehouse, { sqlDir: p.sqlDir, config: fixtureConfig })).ok).toBe(true);
+    expect(cachedFingerprints(p.warehouse).get("raw_customers")).toBeDefined();
+    // An edit the loader did not make changes the file, so the fingerprints are computed again.
+    const w = await openWarehouse(p.warehouse);
+    await w.db.run("update raw_customers set status = 'churned' where customer_id = 'c3'");
+    w.close();
+    expect(cachedFingerprints(p.warehouse).size).toBe(0);
+    expect(built(await p.run())).toEqual(["customer_rank", "customers", "order_facts", "stg_customers"]);
+    expect(await read(p.warehouse, "select status from customers where customer_id = 'c3'")).toEqual([{ status: "churned" }]);
   });
 
   it("editing one mart rebuilds only it and its dependents", async () => {

@@ -9,6 +9,7 @@ import { selectModels } from "./graph.ts";
 import type { Model } from "./model.ts";
 import { readProject } from "./project.ts";
 import { newRunId } from "./state.ts";
+import { carryFingerprints, fileStamp } from "./fingerprint-cache.ts";
 
 /** What `lens test` may be told. */
 export interface TestOptions {
@@ -50,10 +51,14 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
     throw new Error(`warehouse ${warehousePath} does not exist; run lens build (or lens run) first`);
   }
   const w = await openWarehouse(warehousePath);
+  // Taken while holding the write lock: test results are all this run writes, so the loaded tables'
+  // fingerprints recorded for the file before it stay valid after it.
+  const before = fileStamp(warehousePath);
   try {
     return await testInto(w.db, options);
   } finally {
     w.close();
+    await carryFingerprints(warehousePath, before);
   }
 }
 
@@ -147,11 +152,19 @@ async function saveResults(db: DuckDBConnection, runId: string, results: CheckRe
     run_id varchar not null, model varchar not null, "check" varchar not null, status varchar not null,
     failing_rows bigint not null, sample varchar, ran_at timestamptz not null default current_timestamp
   )`);
-  for (const r of results) {
-    const sample = r.status === "error" || r.status === "warn" ? JSON.stringify({ message: r.message }) : JSON.stringify(r.sample);
-    await db.run(
-      `insert into lens_test_results (run_id, model, "check", status, failing_rows, sample) values ($1, $2, $3, $4, $5, $6)`,
-      [runId, r.model, r.check, r.status, r.failing_rows, sample],
-    );
+  // One commit for the whole run, not one (and one WAL sync) per check.
+  await db.run("begin transaction");
+  try {
+    for (const r of results) {
+      const sample = r.status === "error" || r.status === "warn" ? JSON.stringify({ message: r.message }) : JSON.stringify(r.sample);
+      await db.run(
+        `insert into lens_test_results (run_id, model, "check", status, failing_rows, sample) values ($1, $2, $3, $4, $5, $6)`,
+        [runId, r.model, r.check, r.status, r.failing_rows, sample],
+      );
+    }
+    await db.run("commit");
+  } catch (error) {
+    await db.run("rollback");
+    throw error;
   }
 }

@@ -52,12 +52,13 @@ export async function pruneModelState(db: DuckDBConnection, keep: Set<string>): 
 
 /** Append build log lines. */
 export async function appendBuildLog(db: DuckDBConnection, entries: BuildLogEntry[]): Promise<void> {
-  for (const e of entries) {
-    await db.run(
-      "insert into lens_build_log (run_id, model, status, duration_ms, rows, error) values ($1, $2, $3, $4, $5, $6)",
-      [e.run_id, e.model, e.status, e.duration_ms, e.rows, e.error],
-    );
-  }
+  if (entries.length === 0) return;
+  // One statement: a row per insert would be a commit per model.
+  const tuples = entries.map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`);
+  await db.run(
+    `insert into lens_build_log (run_id, model, status, duration_ms, rows, error) values ${tuples.join(", ")}`,
+    entries.flatMap((e) => [e.run_id, e.model, e.status, e.duration_ms, e.rows, e.error]),
+  );
 }
 
 /** A sortable, unique id for one build or test run. */
