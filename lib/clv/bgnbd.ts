@@ -24,6 +24,14 @@ export interface RfmGroups {
   /** Distinct x values, and each group's position in it: the Γ terms depend on x only. */
   xLevels: Float64Array;
   xIndex: Int32Array;
+  /**
+   * Distinct t_x and T values (one list for both), and each group's positions in it: ln(α + t) is then
+   * taken once per distinct time per evaluation, not once per group (day-resolution data have a few
+   * thousand distinct times against hundreds of thousands of groups).
+   */
+  timeLevels: Float64Array;
+  txIndex: Int32Array;
+  TIndex: Int32Array;
 }
 
 /** Build RfmGroups from row objects (one per distinct (x, t_x, T)). */
@@ -35,8 +43,20 @@ export function rfmGroups(rows: { x: number; tx: number; T: number; n?: number }
     n: new Float64Array(rows.length),
     xLevels: new Float64Array(0),
     xIndex: new Int32Array(rows.length),
+    timeLevels: new Float64Array(0),
+    txIndex: new Int32Array(rows.length),
+    TIndex: new Int32Array(rows.length),
   };
   const levels = new Map<number, number>();
+  const times = new Map<number, number>();
+  const timeLevel = (t: number) => {
+    let level = times.get(t);
+    if (level === undefined) {
+      level = times.size;
+      times.set(t, level);
+    }
+    return level;
+  };
   rows.forEach((row, i) => {
     if (!(row.x >= 0 && Number.isInteger(row.x))) throw new RangeError(`BG/NBD: x must be a non-negative integer, got ${row.x}`);
     if (!(row.tx >= 0 && row.T >= row.tx)) throw new RangeError(`BG/NBD: need 0 ≤ t_x ≤ T, got t_x = ${row.tx}, T = ${row.T}`);
@@ -50,8 +70,11 @@ export function rfmGroups(rows: { x: number; tx: number; T: number; n?: number }
       levels.set(row.x, level);
     }
     g.xIndex[i] = level;
+    g.txIndex[i] = timeLevel(row.tx);
+    g.TIndex[i] = timeLevel(row.T);
   });
   g.xLevels = Float64Array.from(levels.keys());
+  g.timeLevels = Float64Array.from(times.keys());
   return g;
 }
 
@@ -90,12 +113,13 @@ export function bgnbdLogLikelihood(params: BgNbdParams, groups: RfmGroups): numb
   const lgB = lgamma(b);
   const logA = Math.log(a);
   const base = groups.xLevels.map((x) => lgamma(r + x) - lgR + r * logAlpha + lgAB + lgamma(b + x) - lgB - lgamma(a + b + x));
+  const logAlphaT = groups.timeLevels.map((t) => Math.log(alpha + t));
   let total = 0;
   for (let i = 0; i < groups.x.length; i++) {
     const x = groups.x[i];
     const rx = r + x;
-    let term = -rx * Math.log(alpha + groups.T[i]);
-    if (x > 0) term = logAddExp(term, logA - Math.log(b + x - 1) - rx * Math.log(alpha + groups.tx[i]));
+    let term = -rx * logAlphaT[groups.TIndex[i]];
+    if (x > 0) term = logAddExp(term, logA - Math.log(b + x - 1) - rx * logAlphaT[groups.txIndex[i]]);
     total += groups.n[i] * (base[groups.xIndex[i]] + term);
   }
   return total;
@@ -129,18 +153,22 @@ export function bgnbdLogLikelihoodWithGradient(params: BgNbdParams, groups: RfmG
   const deadBase = levels.map((x) => (x > 0 ? logA - Math.log(b + x - 1) : 0));
   const invBx1 = levels.map((x) => (x > 0 ? 1 / (b + x - 1) : 0));
   const rOverAlpha = r / alpha;
+  // α + t and its log once per distinct time (the same numbers the per-group expressions would give).
+  const alphaT = groups.timeLevels.map((t) => alpha + t);
+  const logAlphaT = alphaT.map(Math.log);
+  const { x: xs, n: ns, xIndex, TIndex, txIndex } = groups;
   let value = 0;
   let gr = 0;
   let gAlpha = 0;
   let ga = 0;
   let gb = 0;
-  for (let i = 0; i < groups.x.length; i++) {
-    const x = groups.x[i];
-    const n = groups.n[i];
-    const k = groups.xIndex[i];
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const n = ns[i];
+    const k = xIndex[i];
     const rx = r + x;
-    const aT = alpha + groups.T[i];
-    const logAT = Math.log(aT);
+    const aT = alphaT[TIndex[i]];
+    const logAT = logAlphaT[TIndex[i]];
     const alive = -rx * logAT;
     if (x === 0) {
       value += n * (base[k] + alive);
@@ -150,8 +178,8 @@ export function bgnbdLogLikelihoodWithGradient(params: BgNbdParams, groups: RfmG
       gb += n * dBaseB[k];
       continue;
     }
-    const aTx = alpha + groups.tx[i];
-    const logAtx = Math.log(aTx);
+    const aTx = alphaT[txIndex[i]];
+    const logAtx = logAlphaT[txIndex[i]];
     const dead = deadBase[k] - rx * logAtx;
     // log-sum-exp of the two terms, sharing one exp between the value and the weights.
     const d = dead - alive;
@@ -213,12 +241,12 @@ export function conditionalExpectedPurchases(params: BgNbdParams, x: number, tx:
  * integrated numerically instead. At a = 1 the closed form is 0/0; the limit is taken as the mean of
  * a = 1 ± 1e-4 (error ~1e-8, relative).
  */
-function conditionalNumerator(params: BgNbdParams, x: number, T: number, t: number): number {
+function conditionalNumerator(params: BgNbdParams, x: number, T: number, t: number, grid?: BetaGrid): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = params;
   if (a > LARGE_A) {
     const scale = t / (alpha + T);
-    return betaExpectation((p) => -Math.expm1(-(r + x) * Math.log1p(p * scale)) / p, a, b + x);
+    return gridExpectation((p) => -Math.expm1(-(r + x) * Math.log1p(p * scale)) / p, grid ?? betaGrid(a, b + x));
   }
   if (Math.abs(a - 1) < 1e-6) {
     const h = 1e-4;
@@ -232,32 +260,75 @@ function conditionalNumerator(params: BgNbdParams, x: number, T: number, t: numb
   return ((a + b + x - 1) / (a - 1)) * bracket;
 }
 
+/**
+ * E[Y(t) | x, T] for a customer known to be alive, at several horizons t (weeks): the bracket of eq. 10 that
+ * conditionalExpectedPurchases multiplies by P(alive). It does not depend on t_x, so customers who differ
+ * only in t_x share it. Returns a function of (x, T, horizons) that keeps, per x, what does not depend on T.
+ */
+export function aliveExpectedPurchases(params: BgNbdParams): (x: number, T: number, horizons: ArrayLike<number>) => Float64Array {
+  const grids = new Map<number, BetaGrid>();
+  return (x, T, horizons) => {
+    let grid: BetaGrid | undefined;
+    if (params.a > LARGE_A) {
+      grid = grids.get(x);
+      if (!grid) {
+        grid = betaGrid(params.a, params.b + x);
+        grids.set(x, grid);
+      }
+    }
+    const out = new Float64Array(horizons.length);
+    for (let k = 0; k < horizons.length; k++) out[k] = conditionalNumerator(params, x, T, horizons[k], grid);
+    return out;
+  };
+}
+
 /** Above this a, conditional expectations integrate over p instead of summing the ₂F₁ series. */
 export const LARGE_A = 200;
 
+/** The nodes p and weights of the rule betaExpectation uses for one Beta(a, b); mass is the weights' sum. */
+interface BetaGrid {
+  p: Float64Array;
+  weight: Float64Array;
+  mass: number;
+}
+
 /**
- * E[g(p)] for p ~ Beta(a, b) by the trapezoid rule in w = logit(p), where the density
- * ∝ e^(a·w) / (1 + e^w)^(a+b) is smooth, unimodal and decays exponentially both ways, so the rule
- * converges geometrically. The grid spans the mode ± max(12 σ, 40/a or 40/b) with σ² = 1/a + 1/b.
+ * The trapezoid rule in w = logit(p) for p ~ Beta(a, b), where the density ∝ e^(a·w) / (1 + e^w)^(a+b) is
+ * smooth, unimodal and decays exponentially both ways, so the rule converges geometrically. The grid
+ * spans the mode ± max(12 σ, 40/a or 40/b) with σ² = 1/a + 1/b, in steps of σ/8, or σ/2 when both shapes
+ * exceed 100: the density is then close to normal in w, the rule's error falls like exp(−2π²(σ/h)²), and
+ * σ/8 gives the same numbers to 2e-13 at four times the cost. Nodes with weight 0 are dropped.
  */
-export function betaExpectation(g: (p: number) => number, a: number, b: number): number {
+function betaGrid(a: number, b: number): BetaGrid {
   const mode = Math.log(a / b);
   const sigma = Math.sqrt(1 / a + 1 / b);
   const lo = mode - Math.max(12 * sigma, 40 / a);
   const hi = mode + Math.max(12 * sigma, 40 / b);
-  const steps = Math.min(20_000, Math.ceil((hi - lo) / (sigma / 8)));
+  const steps = Math.min(20_000, Math.ceil((hi - lo) / (sigma / (Math.min(a, b) > 100 ? 2 : 8))));
   const h = (hi - lo) / steps;
   const logDensity = (w: number) => a * w - (a + b) * (w > 0 ? w + Math.log1p(Math.exp(-w)) : Math.log1p(Math.exp(w)));
   const peak = logDensity(mode);
+  const ps: number[] = [];
+  const weights: number[] = [];
   let mass = 0;
-  let total = 0;
   for (let i = 0; i <= steps; i++) {
     const w = lo + i * h;
     const weight = (i === 0 || i === steps ? 0.5 : 1) * Math.exp(logDensity(w) - peak);
     if (weight === 0) continue;
-    const p = w > 0 ? 1 / (1 + Math.exp(-w)) : Math.exp(w) / (1 + Math.exp(w));
+    ps.push(w > 0 ? 1 / (1 + Math.exp(-w)) : Math.exp(w) / (1 + Math.exp(w)));
+    weights.push(weight);
     mass += weight;
-    total += weight * g(p);
   }
-  return total / mass;
+  return { p: Float64Array.from(ps), weight: Float64Array.from(weights), mass };
+}
+
+function gridExpectation(g: (p: number) => number, grid: BetaGrid): number {
+  let total = 0;
+  for (let i = 0; i < grid.p.length; i++) total += grid.weight[i] * g(grid.p[i]);
+  return total / grid.mass;
+}
+
+/** E[g(p)] for p ~ Beta(a, b) by the trapezoid rule in w = logit(p) (see betaGrid). */
+export function betaExpectation(g: (p: number) => number, a: number, b: number): number {
+  return gridExpectation(g, betaGrid(a, b));
 }

@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { MetricsConfig } from "../config/lens-config.ts";
-import { queryOne, queryRows } from "../warehouse/query.ts";
+import { queryOne } from "../warehouse/query.ts";
 import { bgnbdConvergenceWarning, fitBgNbd, fitGammaGamma, gammaGammaWarnings, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
 import { predictGroups } from "./predict.ts";
-import { CLV_SEGMENTS, hasCustomerTypes, POOLED, segmentedStatisticsSql, toRfmGroups, type RfmGroupRow } from "./summary-statistics.ts";
+import { CLV_SEGMENTS, hasCustomerTypes, POOLED, purchaseDaysSql, queryColumns, segmentedStatisticsSql, toRfmGroups, type RfmGroupRow } from "./summary-statistics.ts";
 import { spendGroups } from "./gamma-gamma.ts";
 
 /** CLV settings the predictions use (from config_metrics). */
@@ -78,6 +78,37 @@ type SpendRow = { segment: string | null; frequency: number; avg_repeat_value: n
 
 const toSpendGroups = (rows: SpendRow[]) => spendGroups(rows.map((r) => ({ x: r.frequency, m: r.avg_repeat_value, n: r.customers })));
 
+/** The (segment, x, t_x, T) groups of the statistics, read column by column (hundreds of thousands at scale). */
+async function readSegmentRows(db: DuckDBConnection): Promise<SegmentRow[]> {
+  const c = await queryColumns(
+    db,
+    `select segment, frequency, recency_days, age_days, cast(count(*) as integer) as customers
+     from ${STATS} group by all order by all`,
+  );
+  return (c.frequency as number[]).map((frequency, i) => ({
+    segment: c.segment[i] as string | null,
+    frequency,
+    recency_days: c.recency_days[i] as number,
+    age_days: c.age_days[i] as number,
+    customers: c.customers[i] as number,
+  }));
+}
+
+/** The (segment, x, m) spend groups of the customers with a repeat purchase. */
+async function readSpendRows(db: DuckDBConnection): Promise<SpendRow[]> {
+  const c = await queryColumns(
+    db,
+    `select segment, frequency, avg_repeat_value, cast(count(*) as integer) as customers
+     from ${STATS} where frequency > 0 group by all order by all`,
+  );
+  return (c.frequency as number[]).map((frequency, i) => ({
+    segment: c.segment[i] as string | null,
+    frequency,
+    avg_repeat_value: c.avg_repeat_value[i] as number | null,
+    customers: c.customers[i] as number,
+  }));
+}
+
 /**
  * Fit BG/NBD and Gamma-Gamma on every purchase up to the as-of date and write
  * `int_customer_clv_predicted` (one row per customer with a purchase) and `clv_model_parameters`
@@ -95,15 +126,11 @@ export async function buildClvPredictions(db: DuckDBConnection, settings: ClvSet
   const started = performance.now();
   const warnings: string[] = [];
   const asOf = await clvAsOfDate(db);
-  await db.run(`create or replace temp table ${STATS} as ${segmentedStatisticsSql(await hasCustomerTypes(db))}`, { calibration_end: asOf ?? "1970-01-01" });
-  const rows = await queryRows<SegmentRow>(
-    db,
-    `select segment, frequency, recency_days, age_days, count(*) as customers from ${STATS} group by all order by all`,
-  );
-  const spend = await queryRows<SpendRow>(
-    db,
-    `select segment, frequency, avg_repeat_value, count(*) as customers from ${STATS} where frequency > 0 group by all order by all`,
-  );
+  await db.run(`create or replace temp table ${STATS} as ${segmentedStatisticsSql(await hasCustomerTypes(db), await purchaseDaysSql(db))}`, {
+    calibration_end: asOf ?? "1970-01-01",
+  });
+  const rows = await readSegmentRows(db);
+  const spend = await readSpendRows(db);
   const customers = sumCustomers(rows);
 
   const fits: SegmentFit[] = [];

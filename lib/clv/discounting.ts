@@ -17,11 +17,30 @@ export function discountedPurchases(
   horizonMonths: number,
   annualDiscountRate: number,
 ): { purchases: number; discounted: number } {
+  const values = monthEnds(horizonMonths).map(cumulative);
+  return discountCumulative(values, monthlyDiscountFactors(horizonMonths, annualDiscountRate));
+}
+
+/** The ends of months 1 … horizonMonths, in weeks. */
+export function monthEnds(horizonMonths: number): Float64Array {
+  return Float64Array.from({ length: horizonMonths }, (_, i) => (i + 1) * WEEKS_PER_MONTH);
+}
+
+/** (1 + annual rate)^(−k/12) for months k = 1 … horizonMonths. */
+export function monthlyDiscountFactors(horizonMonths: number, annualDiscountRate: number): Float64Array {
+  return Float64Array.from({ length: horizonMonths }, (_, i) => Math.pow(1 + annualDiscountRate, -(i + 1) / 12));
+}
+
+/**
+ * discountedPurchases from the cumulative expected purchases at the month ends (monthEnds) and the
+ * month's discount factors (monthlyDiscountFactors), for callers that compute many customers at once.
+ */
+export function discountCumulative(values: ArrayLike<number>, factors: ArrayLike<number>): { purchases: number; discounted: number } {
   let previous = 0;
   let discounted = 0;
-  for (let k = 1; k <= horizonMonths; k++) {
-    const current = cumulative(k * WEEKS_PER_MONTH);
-    discounted += (current - previous) * Math.pow(1 + annualDiscountRate, -k / 12);
+  for (let k = 0; k < values.length; k++) {
+    const current = values[k];
+    discounted += (current - previous) * factors[k];
     previous = current;
   }
   return { purchases: previous, discounted };

@@ -1,5 +1,5 @@
 import { bgnbdLogLikelihoodWithGradient, rfmGroups, totalCustomers, type BgNbdParams, type RfmGroups } from "./bgnbd.ts";
-import { gammaGammaLogLikelihoodWithGradient, type GammaGammaParams, type SpendGroups } from "./gamma-gamma.ts";
+import { gammaGammaLogLikelihoodWithGradient, spendGroups, type GammaGammaParams, type SpendGroups } from "./gamma-gamma.ts";
 import { fitMle, type MleFit } from "./maximum-likelihood.ts";
 
 export type BgNbdFit = MleFit<BgNbdParams & Record<string, number>>;
@@ -8,15 +8,22 @@ export type GammaGammaFit = MleFit<GammaGammaParams & Record<string, number>>;
 /** Above this many groups the multi-start search runs on coarsened groups. */
 const COARSE_ABOVE = 5_000;
 
+/** Width in weeks of the t_x and T cells of the coarse BG/NBD search. */
+const COARSE_WEEKS = 4;
+
+/** Width in ln m of the spend cells of the coarse Gamma-Gamma search (about 2%). */
+const COARSE_LOG_SPEND = 0.02;
+
 /**
- * Merge groups whose t_x and T round to the same whole week (x stays exact), at their weighted mean
- * t_x and T. The likelihood of the merged groups is close to the exact one, so its optimum is a start
- * from which the exact fit converges in a few steps.
+ * Merge groups whose t_x and T fall in the same cell of `weeks` weeks (x stays exact), at their weighted
+ * mean t_x and T. The likelihood of the merged groups is close to the exact one, so its optimum (and its
+ * curvature there) is a start from which the exact fit converges in a few steps.
  */
-export function coarsenRfm(groups: RfmGroups): RfmGroups {
-  const cells = new Map<string, { x: number; tx: number; T: number; n: number }>();
+export function coarsenRfm(groups: RfmGroups, weeks = COARSE_WEEKS): RfmGroups {
+  const cells = new Map<number, { x: number; tx: number; T: number; n: number }>();
   for (let i = 0; i < groups.x.length; i++) {
-    const key = `${groups.x[i]}|${Math.round(groups.tx[i])}|${Math.round(groups.T[i])}`;
+    // x, t_x and T cells packed into one number: cells stay below 2^20 for any T under 20,000 years.
+    const key = (groups.x[i] * 1_048_576 + Math.round(groups.tx[i] / weeks)) * 1_048_576 + Math.round(groups.T[i] / weeks);
     const n = groups.n[i];
     const cell = cells.get(key);
     if (cell) {
@@ -25,7 +32,22 @@ export function coarsenRfm(groups: RfmGroups): RfmGroups {
       cell.n += n;
     } else cells.set(key, { x: groups.x[i], tx: n * groups.tx[i], T: n * groups.T[i], n });
   }
-  return rfmGroups([...cells.values()].map((c) => ({ x: c.x, tx: c.tx / c.n, T: c.T / c.n, n: c.n })));
+  return rfmGroups([...cells.values()].map((c) => ({ x: c.x, tx: Math.min(c.tx / c.n, c.T / c.n), T: c.T / c.n, n: c.n })));
+}
+
+/** Merge spend groups with the same x whose m are within about 2% (cells in ln m), at their weighted mean m. */
+export function coarsenSpend(groups: SpendGroups, logWidth = COARSE_LOG_SPEND): SpendGroups {
+  const cells = new Map<number, { x: number; m: number; n: number }>();
+  for (let i = 0; i < groups.x.length; i++) {
+    const key = groups.x[i] * 1_048_576 + Math.round(groups.logM[i] / logWidth);
+    const n = groups.n[i];
+    const cell = cells.get(key);
+    if (cell) {
+      cell.m += n * groups.m[i];
+      cell.n += n;
+    } else cells.set(key, { x: groups.x[i], m: n * groups.m[i], n });
+  }
+  return spendGroups([...cells.values()].map((c) => ({ x: c.x, m: c.m / c.n, n: c.n })));
 }
 
 /**
@@ -67,7 +89,11 @@ export function fitGammaGamma(groups: SpendGroups): GammaGammaFit {
     { p: 5, q: 4, v: (3 * mean) / 5 },
     { p: 0.5, q: 10, v: 18 * mean },
   ];
-  return fitMle(["p", "q", "v"], (p) => gammaGammaLogLikelihoodWithGradient(p, groups), customers, starts);
+  // Many groups (every customer has their own mean spend): search on merged spend cells first, refine on the exact groups.
+  const coarse = groups.x.length > COARSE_ABOVE ? coarsenSpend(groups) : undefined;
+  return fitMle(["p", "q", "v"], (p) => gammaGammaLogLikelihoodWithGradient(p, groups), customers, starts, {
+    coarse: coarse && ((p) => gammaGammaLogLikelihoodWithGradient(p, coarse)),
+  });
 }
 
 /** Above this, a and b both growing means the Beta mixing distribution of dropout has collapsed to a point. */

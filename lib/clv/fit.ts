@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { bgnbdConvergenceWarning, fitBgNbd, fitGammaGamma, gammaGammaWarnings, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
 import { compareHoldout, type HoldoutComparison } from "./holdout.ts";
-import { CLV_SEGMENTS, loadHoldoutGroups, loadRfmGroups, loadSpendGroups, POOLED, type SegmentChoice } from "./summary-statistics.ts";
+import { CLV_SEGMENTS, createFitStatistics, POOLED, readRfmGroups, readSpendGroups, toRfmGroups, type SegmentChoice } from "./summary-statistics.ts";
 
 /** BG/NBD estimates as reported: parameters, log-likelihood, standard errors. */
 export interface BgNbdReport {
@@ -105,37 +105,41 @@ export async function fitClv(
   if (holdoutEnd !== null && holdoutEnd <= calibrationEnd) {
     throw new Error(`--holdout-end (${holdoutEnd}) must be after --calibration-end (${calibrationEnd})`);
   }
-  const { rows, groups } = await loadRfmGroups(db, calibrationEnd, segment);
-  const customers = rows.reduce((s, r) => s + r.customers, 0);
-  if (customers === 0) {
-    const who = segment === POOLED ? "" : ` by ${segment} customers`;
-    throw new Error(`no purchases (orders not cancelled or refunded)${who} on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
-  }
-  const warnings: string[] = [];
-  const bg = fitBgNbd(groups);
-  const bgWarning = bgnbdConvergenceWarning(bg);
-  if (bgWarning) warnings.push(bgWarning);
-  let gamma: GammaGammaReport | null = null;
+  // Per-customer statistics once, in a temporary table (allowed on a read-only warehouse); dropped at the end.
+  const table = "_clv_fit_statistics";
+  await createFitStatistics(db, table, { calibrationEnd, holdoutEnd, segment });
   try {
-    const gg = fitGammaGamma(await loadSpendGroups(db, calibrationEnd, segment));
-    warnings.push(...gammaGammaWarnings(gg));
-    gamma = gammaGammaReport(gg);
-  } catch (error) {
-    warnings.push((error as Error).message);
+    const rows = await readRfmGroups(db, table, { holdout: holdoutEnd !== null });
+    const customers = rows.reduce((s, r) => s + r.customers, 0);
+    if (customers === 0) {
+      const who = segment === POOLED ? "" : ` by ${segment} customers`;
+      throw new Error(`no purchases (orders not cancelled or refunded)${who} on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
+    }
+    const warnings: string[] = [];
+    const bg = fitBgNbd(toRfmGroups(rows));
+    const bgWarning = bgnbdConvergenceWarning(bg);
+    if (bgWarning) warnings.push(bgWarning);
+    let gamma: GammaGammaReport | null = null;
+    try {
+      const gg = fitGammaGamma(await readSpendGroups(db, table));
+      warnings.push(...gammaGammaWarnings(gg));
+      gamma = gammaGammaReport(gg);
+    } catch (error) {
+      warnings.push((error as Error).message);
+    }
+    const holdout = holdoutEnd === null ? null : compareHoldout(bg.params, rows, daysBetween(calibrationEnd, holdoutEnd));
+    return {
+      calibration_end: calibrationEnd,
+      segment,
+      holdout_end: holdoutEnd,
+      customers,
+      groups: rows.length,
+      bgnbd: bgnbdReport(bg),
+      gamma_gamma: gamma,
+      holdout,
+      warnings,
+    };
+  } finally {
+    await db.run(`drop table if exists ${table}`);
   }
-  const holdout =
-    holdoutEnd === null
-      ? null
-      : compareHoldout(bg.params, await loadHoldoutGroups(db, calibrationEnd, holdoutEnd, segment), daysBetween(calibrationEnd, holdoutEnd));
-  return {
-    calibration_end: calibrationEnd,
-    segment,
-    holdout_end: holdoutEnd,
-    customers,
-    groups: rows.length,
-    bgnbd: bgnbdReport(bg),
-    gamma_gamma: gamma,
-    holdout,
-    warnings,
-  };
 }

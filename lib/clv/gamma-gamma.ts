@@ -17,6 +17,12 @@ export interface SpendGroups {
   x: Float64Array;
   m: Float64Array;
   n: Float64Array;
+  /** ln m and m·x per group, which the likelihood needs at every evaluation and which do not change. */
+  logM: Float64Array;
+  mx: Float64Array;
+  /** Distinct x values, and each group's position in it: the Γ terms depend on x only. */
+  xLevels: Float64Array;
+  xIndex: Int32Array;
 }
 
 /**
@@ -25,12 +31,31 @@ export interface SpendGroups {
  */
 export function spendGroups(rows: { x: number; m: number | null; n?: number }[]): SpendGroups {
   const kept = rows.filter((row): row is { x: number; m: number; n?: number } => row.x > 0 && row.m !== null && row.m > 0);
-  const g: SpendGroups = { x: new Float64Array(kept.length), m: new Float64Array(kept.length), n: new Float64Array(kept.length) };
+  const size = kept.length;
+  const g: SpendGroups = {
+    x: new Float64Array(size),
+    m: new Float64Array(size),
+    n: new Float64Array(size),
+    logM: new Float64Array(size),
+    mx: new Float64Array(size),
+    xLevels: new Float64Array(0),
+    xIndex: new Int32Array(size),
+  };
+  const levels = new Map<number, number>();
   kept.forEach((row, i) => {
     g.x[i] = row.x;
     g.m[i] = row.m;
     g.n[i] = row.n ?? 1;
+    g.logM[i] = Math.log(row.m);
+    g.mx[i] = row.m * row.x;
+    let level = levels.get(row.x);
+    if (level === undefined) {
+      level = levels.size;
+      levels.set(row.x, level);
+    }
+    g.xIndex[i] = level;
   });
+  g.xLevels = Float64Array.from(levels.keys());
   return g;
 }
 
@@ -44,18 +69,11 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, groups: SpendG
   if (!(p > 0 && q > 0 && v > 0)) return -Infinity;
   const lgQ = lgamma(q);
   const logV = Math.log(v);
-  const byX = new Map<number, number>();
+  const base = groups.xLevels.map((x) => lgamma(p * x + q) - lgamma(p * x) - lgQ + q * logV + p * x * Math.log(x));
   let total = 0;
   for (let i = 0; i < groups.x.length; i++) {
-    const x = groups.x[i];
-    const px = p * x;
-    let base = byX.get(x);
-    if (base === undefined) {
-      base = lgamma(px + q) - lgamma(px) - lgQ + q * logV + px * Math.log(x);
-      byX.set(x, base);
-    }
-    const m = groups.m[i];
-    total += groups.n[i] * (base + (px - 1) * Math.log(m) - (px + q) * Math.log(v + m * x));
+    const px = p * groups.x[i];
+    total += groups.n[i] * (base[groups.xIndex[i]] + (px - 1) * groups.logM[i] - (px + q) * Math.log(v + groups.mx[i]));
   }
   return total;
 }
@@ -71,28 +89,37 @@ export function gammaGammaLogLikelihoodWithGradient(params: GammaGammaParams, gr
   const lgQ = lgamma(q);
   const psiQ = digamma(q);
   const logV = Math.log(v);
-  const byX = new Map<number, [number, number, number]>();
+  const levels = groups.xLevels;
+  // The x-only terms, once per distinct x.
+  const base = new Float64Array(levels.length);
+  const dBaseP = new Float64Array(levels.length);
+  const dBaseQ = new Float64Array(levels.length);
+  for (let k = 0; k < levels.length; k++) {
+    const x = levels[k];
+    const px = p * x;
+    const psiPxQ = digamma(px + q);
+    base[k] = lgamma(px + q) - lgamma(px) - lgQ + q * logV + px * Math.log(x);
+    dBaseP[k] = x * (psiPxQ - digamma(px) + Math.log(x));
+    dBaseQ[k] = psiPxQ - psiQ + logV;
+  }
+  const qOverV = q / v;
+  const { x: xs, n: ns, logM: logMs, mx: mxs, xIndex } = groups;
   let value = 0;
   let gp = 0;
   let gq = 0;
   let gv = 0;
-  for (let i = 0; i < groups.x.length; i++) {
-    const x = groups.x[i];
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
     const px = p * x;
-    let cached = byX.get(x);
-    if (cached === undefined) {
-      const psiPxQ = digamma(px + q);
-      cached = [lgamma(px + q) - lgamma(px) - lgQ + q * logV + px * Math.log(x), x * (psiPxQ - digamma(px) + Math.log(x)), psiPxQ - psiQ + logV];
-      byX.set(x, cached);
-    }
-    const n = groups.n[i];
-    const m = groups.m[i];
-    const logM = Math.log(m);
-    const logVmx = Math.log(v + m * x);
-    value += n * (cached[0] + (px - 1) * logM - (px + q) * logVmx);
-    gp += n * (cached[1] + x * (logM - logVmx));
-    gq += n * (cached[2] - logVmx);
-    gv += n * (q / v - (px + q) / (v + m * x));
+    const k = xIndex[i];
+    const n = ns[i];
+    const logM = logMs[i];
+    const vmx = v + mxs[i];
+    const logVmx = Math.log(vmx);
+    value += n * (base[k] + (px - 1) * logM - (px + q) * logVmx);
+    gp += n * (dBaseP[k] + x * (logM - logVmx));
+    gq += n * (dBaseQ[k] - logVmx);
+    gv += n * (qOverV - (px + q) / vmx);
   }
   return { value, gradient: [gp, gq, gv] };
 }

@@ -1,4 +1,4 @@
-import { conditionalExpectedPurchases, type BgNbdParams } from "./bgnbd.ts";
+import { aliveExpectedPurchases, pAlive, type BgNbdParams } from "./bgnbd.ts";
 import { DAYS_PER_WEEK, type HoldoutGroupRow } from "./summary-statistics.ts";
 
 /** Calibration frequency buckets of the check: 0, 1, …, 6 and 7+ (FHL 2005, Figure 4). */
@@ -36,9 +36,20 @@ export function compareHoldout(params: BgNbdParams, rows: HoldoutGroupRow[], hol
     actual: 0,
     predicted: 0,
   }));
+  // E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) × an expectation that depends on (x, T) only: computed once per (x, T).
+  const alive = aliveExpectedPurchases(params);
+  const horizon = [weeks];
+  const byXT = new Map<string, number>();
   for (const row of rows) {
     const bucket = buckets[Math.min(row.frequency, TOP_BUCKET)];
-    const expected = conditionalExpectedPurchases(params, row.frequency, row.recency_days / DAYS_PER_WEEK, row.age_days / DAYS_PER_WEEK, weeks);
+    const T = row.age_days / DAYS_PER_WEEK;
+    const key = `${row.frequency}|${row.age_days}`;
+    let numerator = byXT.get(key);
+    if (numerator === undefined) {
+      numerator = alive(row.frequency, T, horizon)[0];
+      byXT.set(key, numerator);
+    }
+    const expected = numerator * pAlive(params, row.frequency, row.recency_days / DAYS_PER_WEEK, T);
     bucket.customers += row.customers;
     bucket.actual += row.holdout_transactions;
     bucket.predicted += expected * row.customers;

@@ -1,5 +1,5 @@
 import { hessianFromGradient, invertSpd, standardErrorsFromLogHessian } from "./hessian.ts";
-import { minimize, type ValueAndGradient } from "./optimizer.ts";
+import { bfgs, minimize, type MinimizeResult, type ValueAndGradient } from "./optimizer.ts";
 
 /** A maximum-likelihood fit of positive parameters. */
 export interface MleFit<P extends Record<string, number>> {
@@ -21,6 +21,13 @@ export interface MleFit<P extends Record<string, number>> {
 export type LogLikelihoodWithGradient<P> = (params: P) => { value: number; gradient: number[] };
 
 const LOG_BOUND = 20;
+
+/**
+ * Passes over the full data allowed when refining the optimum of a coarse approximation: from there BFGS
+ * needs a dozen; a fit that runs on (a ridge where parameters drift off without bound) stops here and is
+ * reported as not converged, as it would be after a longer search.
+ */
+const REFINE_EVALUATIONS = 50;
 
 /**
  * Maximise a log-likelihood over positive parameters. The optimiser works on φ = ln θ and on the mean
@@ -48,17 +55,15 @@ export function fitMle<P extends Record<string, number>>(
       // d/dφ = θ·d/dθ (chain rule through θ = e^φ).
       return { value: -value / customers, gradient: gradient.map((g, i) => (-g * theta[names[i]]) / customers) };
     };
-  const valueAndGradient = objectiveOf(logLik);
-  if (options.coarse) {
-    // Search from every start on the cheap approximate likelihood; only its optimum is refined on the full one.
-    const coarse = objectiveOf(options.coarse);
-    const rough = minimize(
-      (phi) => coarse(phi).value,
-      starts.map((s) => names.map((k) => Math.log(s[k]))),
-      { gradient: coarse, gradientTolerance: 1e-6, maxEvaluations: 1000 },
-    );
-    starts = [toParams(rough.x)];
-  }
+  const full = objectiveOf(logLik);
+  // The Newton polish asks for the value and then the gradient at the same point: one pass serves both.
+  let last: { phi: number[]; result: { value: number; gradient: number[] } } | undefined;
+  const valueAndGradient: ValueAndGradient = (phi) => {
+    if (last && last.phi.length === phi.length && last.phi.every((v, i) => v === phi[i])) return last.result;
+    const result = full(phi);
+    last = { phi: phi.slice(), result };
+    return result;
+  };
   const objective = (phi: number[]) => {
     const v = valueAndGradient(phi).value;
     return Number.isFinite(v) ? v : Infinity;
@@ -66,7 +71,26 @@ export function fitMle<P extends Record<string, number>>(
   const gradientAt = (phi: number[]) => valueAndGradient(phi).gradient;
   const hessianAt = (phi: number[]) => hessianFromGradient(gradientAt, phi);
 
-  const result = minimize(
+  let result: MinimizeResult | undefined;
+  if (options.coarse) {
+    // Search from every start on the cheap approximate likelihood; only its optimum is refined on the full
+    // one, by BFGS starting from the approximation's curvature there, so a few passes over the data suffice.
+    const coarse = objectiveOf(options.coarse);
+    const rough = minimize(
+      (phi) => coarse(phi).value,
+      starts.map((s) => names.map((k) => Math.log(s[k]))),
+      { gradient: coarse, gradientTolerance: 1e-6, maxEvaluations: 1000 },
+    );
+    const curvature = invertSpd(hessianFromGradient((phi) => coarse(phi).gradient, rough.x));
+    const refined = bfgs(valueAndGradient, rough.x, {
+      gradientTolerance: 1e-7,
+      maxEvaluations: REFINE_EVALUATIONS,
+      initialInverseHessian: curvature,
+    });
+    if (Number.isFinite(refined.fx)) result = refined;
+    else starts = [toParams(rough.x)];
+  }
+  result ??= minimize(
     objective,
     starts.map((s) => names.map((k) => Math.log(s[k]))),
     { gradient: valueAndGradient, gradientTolerance: 1e-7, maxEvaluations: 1000 },

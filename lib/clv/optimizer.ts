@@ -19,6 +19,11 @@ export interface MinimizeOptions {
   /** Stop BFGS when every gradient component is below this. Default 1e-8. */
   gradientTolerance?: number;
   maxEvaluations?: number;
+  /**
+   * BFGS: the inverse Hessian to start from (e.g. that of a nearby approximation of the objective),
+   * instead of the identity scaled on the first step.
+   */
+  initialInverseHessian?: number[][];
 }
 
 const safe = (f: Objective) => (x: number[]) => {
@@ -136,9 +141,9 @@ export function bfgs(fg: ValueAndGradient, start: number[], options: MinimizeOpt
   if (!Number.isFinite(current.value)) return { x, fx: Infinity, evaluations, gradientNorm: NaN, converged: false };
   let fx = current.value;
   let g = current.gradient;
-  let H = identity();
+  let H = options.initialInverseHessian?.map((row) => row.slice()) ?? identity();
   let stalls = 0;
-  let firstStep = true;
+  let firstStep = options.initialInverseHessian === undefined;
   while (evaluations < maxEvaluations) {
     if (maxAbs(g) < gradientTolerance) return { x, fx, evaluations, gradientNorm: maxAbs(g), converged: true };
     let d = H.map((row) => -dot(row, g));
@@ -152,8 +157,9 @@ export function bfgs(fg: ValueAndGradient, start: number[], options: MinimizeOpt
     let t = Math.min(1, 1 / Math.max(maxAbs(d), 1e-300));
     let next = x;
     let trial = current;
+    let halvings = 0;
     // 30 halvings shrink the step by 1e-9; below that, differences are lost in rounding anyway.
-    for (let k = 0; k < 30; k++) {
+    for (; halvings < 30; halvings++) {
       next = x.map((xi, i) => xi + t * d[i]);
       trial = evaluate(next);
       if (trial.value <= fx + 1e-4 * t * slope) break;
@@ -185,7 +191,11 @@ export function bfgs(fg: ValueAndGradient, start: number[], options: MinimizeOpt
       const yHy = dot(y, Hy);
       H = H.map((row, i) => row.map((hij, j) => hij - rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j]));
     }
-    if (improvement <= 1e-16 * Math.max(1, Math.abs(fx))) {
+    // A step the line search had to shrink a million-fold and that moves x by less than 1e-9 lowered f by
+    // rounding noise (e.g. far out on a ridge, where the objective is a difference of huge terms), not by
+    // progress: it counts as a stall, like a step that does not lower f.
+    const noise = halvings >= 20 && maxAbs(s) < 1e-9;
+    if (improvement <= 1e-16 * Math.max(1, Math.abs(fx)) || noise) {
       if (stalls++ > 3) break;
     } else stalls = 0;
   }

@@ -1,5 +1,5 @@
-import { conditionalExpectedPurchases, pAlive, type BgNbdParams } from "./bgnbd.ts";
-import { discountedPurchases } from "./discounting.ts";
+import { aliveExpectedPurchases, pAlive, type BgNbdParams } from "./bgnbd.ts";
+import { discountCumulative, monthEnds, monthlyDiscountFactors } from "./discounting.ts";
 import { DAYS_PER_WEEK, type RfmGroupRow } from "./summary-statistics.ts";
 
 /** Model outputs for one (x, t_x, T) group. */
@@ -16,7 +16,9 @@ export interface GroupPrediction {
 
 /**
  * BG/NBD predictions per distinct (x, t_x, T): customers who share them share every prediction, so the
- * work scales with the number of groups, not customers.
+ * work scales with the number of groups, not customers. E[Y(t) | x, t_x, T] is P(alive | x, t_x, T) times
+ * an expectation that depends on (x, T) only, so that expensive part (a ₂F₁ series or a quadrature per
+ * month of the horizon) is computed once per distinct (x, T) and shared by the groups that differ in t_x.
  */
 export function predictGroups(
   params: BgNbdParams,
@@ -24,20 +26,29 @@ export function predictGroups(
   horizonMonths: number,
   annualDiscountRate: number,
 ): GroupPrediction[] {
+  const horizons = monthEnds(horizonMonths);
+  const factors = monthlyDiscountFactors(horizonMonths, annualDiscountRate);
+  const alive = aliveExpectedPurchases(params);
+  const byXT = new Map<string, Float64Array>();
+  const cumulative = new Float64Array(horizonMonths);
   return rows.map((row) => {
     const x = row.frequency;
     const tx = row.recency_days / DAYS_PER_WEEK;
     const T = row.age_days / DAYS_PER_WEEK;
-    const { purchases, discounted } = discountedPurchases(
-      (t) => conditionalExpectedPurchases(params, x, tx, T, t),
-      horizonMonths,
-      annualDiscountRate,
-    );
+    const key = `${x}|${row.age_days}`;
+    let numerators = byXT.get(key);
+    if (!numerators) {
+      numerators = alive(x, T, horizons);
+      byXT.set(key, numerators);
+    }
+    const p = pAlive(params, x, tx, T);
+    for (let k = 0; k < horizonMonths; k++) cumulative[k] = numerators[k] * p;
+    const { purchases, discounted } = discountCumulative(cumulative, factors);
     return {
       frequency: x,
       recency_days: row.recency_days,
       age_days: row.age_days,
-      p_alive: pAlive(params, x, tx, T),
+      p_alive: p,
       predicted_purchases: purchases,
       discounted_purchases: discounted,
     };

@@ -16,7 +16,7 @@ const hasAsOf = ["sql", "ts"].some((ext) => existsSync(new URL(`./int_as_of.${ex
 
 export default {
   // stg_customers gives each customer's type, so consumers and business accounts are fitted separately.
-  dependsOn: ["stg_orders", "stg_customers", "config_metrics", ...(hasAsOf ? ["int_as_of"] : [])],
+  dependsOn: ["int_customer_purchase_days", "stg_customers", "config_metrics", ...(hasAsOf ? ["int_as_of"] : [])],
   description:
     "Predicted CLV per customer (BG/NBD purchases, Gamma-Gamma spend, P(alive), discounted margin over clv_horizon_months), fitted per customer type; grain: customer; key: customer_id.",
   async build(db, { name, config }) {

@@ -18,7 +18,7 @@ export const HOLDOUT_DAYS = 182;
 const SEGMENTS = ["ToC", "all"] as const;
 
 export default {
-  dependsOn: ["stg_orders", "stg_customers", "int_as_of"],
+  dependsOn: ["int_customer_purchase_days", "stg_customers", "int_as_of"],
   description:
     "Calibration/holdout check of the BG/NBD model: predicted vs actual repeat purchase days in the 26 weeks before int_as_of, one row per calibration frequency bucket (0 … 6, 7+).",
   async build(db, { name }) {
