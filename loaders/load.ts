@@ -6,7 +6,7 @@ import { LoadError } from "./load-error.ts";
 import type { DatabaseInput, EntityPlan, FileInput, LoadPlan } from "./load-plan.ts";
 import { ensureLoadTables } from "./load-tables.ts";
 import { ensureRawTables } from "./raw-tables.ts";
-import { readFile, sqlName, sqlString, type ReadResult } from "./read-file.ts";
+import { readFile, sqlName, sqlString, type ReadOptions, type ReadResult } from "./read-file.ts";
 import { readDatabase } from "./read-database.ts";
 import { sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
 import { quarantineRows } from "./quarantine-rows.ts";
@@ -60,6 +60,10 @@ interface InputStats {
   index: number;
   rowsRead: number;
   started: string;
+  /** The input's typed rows (contract columns, _line, _ok, _errors). */
+  typed: string;
+  /** Rows that met the contract (before duplicates were dropped). */
+  ok: number;
 }
 
 const STEPS = 3;
@@ -102,6 +106,10 @@ async function loadEntity(
   const quarantineBefore = await countQuarantine(db, loadId);
   const inputs: InputStats[] = [];
   const typedTables: string[] = [];
+  const cleanups: string[] = [];
+  // Derived columns may number rows by `_line` (window functions), so they need the line numbers before typing;
+  // everything else is typed and checked while the file is read, without a text copy of it.
+  const derived = Object.values(plan.columns).some((rule) => ruleObject(rule).sql !== undefined);
   try {
     for (const [index, input] of plan.inputs.entries()) {
       const label = input.kind === "file" ? input.path : input.label;
@@ -109,19 +117,27 @@ async function loadEntity(
       const started = localTimestamp(new Date());
       progress(0, "read");
       const check = (columns: string[]) => checkColumns(contract, plan, columns, label);
-      const read = await readInput(db, input, `_read_${plan.entity}`, check);
+      const transform = derived
+        ? undefined
+        : (source: string, columns: string[], target: string) => typedRowsSql(contract, plan.columns, source, columns, target, { line: false, errors: true });
+      const read = await readInput(db, input, `_read_${plan.entity}_${index}`, check, transform);
       try {
         progress(1, "validate");
         check(read.columns);
-        const typed = `_typed_${plan.entity}_${index}`;
-        await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed));
-        typedTables.push(typed);
+        let typed = read.table;
+        if (!read.transformed) {
+          typed = `_typed_${plan.entity}_${index}`;
+          await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed, { errors: true }));
+          typedTables.push(typed);
+        }
         progress(2, "stage");
-        await quarantineRows(db, contract, plan.columns, read, typed, { loadId, entity: plan.entity, source: plan.source, file: label, now });
+        const counts = await quarantineRows(db, typed, read.malformed, { loadId, entity: plan.entity, source: plan.source, file: label, now });
+        inputs.push({ label, index, rowsRead: read.rowsRead, started, typed, ok: counts.ok });
       } finally {
-        await db.run(read.cleanup);
+        // Transformed rows are the typed rows: they stay until the entity is loaded.
+        if (read.transformed) cleanups.push(read.cleanup);
+        else await db.run(read.cleanup);
       }
-      inputs.push({ label, index, rowsRead: read.rowsRead, started });
       progress(STEPS, "done");
     }
 
@@ -130,14 +146,19 @@ async function loadEntity(
     const stage = `_stage_${plan.entity}`;
     await db.run(
       `create or replace temp view ${stage} as ${inputs
-        .map((s) => `select ${s.index}::integer as _input, ${sqlString(s.label)} as _source, _line, ${cols.join(", ")} from ${typedTables[s.index]} where _ok`)
+        .map((s) => `select ${s.index}::integer as _input, ${sqlString(s.label)} as _source, _line, ${cols.join(", ")} from ${s.typed} where _ok`)
         .join("\nunion all ")}`,
     );
 
     const dups = `_dups_${plan.entity}`;
     await findDuplicates(db, contract, stage, dups);
     await quarantineKeyDuplicates(db, contract, dups, { loadId, entity: plan.entity, source: plan.source, now });
-    const [{ dropped }] = await queryRows<{ dropped: number }>(db, `select count(*) as dropped from ${dups}`);
+    // Per input: rows left out (exact copies and key losers), and the exact copies among them.
+    const perInput = await queryRows<{ _input: number; dropped: number; copies: number }>(
+      db,
+      `select _input, count(*) as dropped, count(*) filter (_copy > 1) as copies from ${dups} group by _input`,
+    );
+    const dropped = perInput.reduce((n, p) => n + p.dropped, 0);
     const kept = `_kept_${plan.entity}`;
     await db.run(
       dropped === 0
@@ -147,8 +168,6 @@ async function loadEntity(
 
     const rowsChanged = await upsertRaw(db, contract, kept, now);
 
-    const perInput = await queryRows<{ _input: number; loaded: number }>(db, `select _input, count(*) as loaded from ${kept} group by _input`);
-    const copiesPerInput = await queryRows<{ _input: number; copies: number }>(db, `select _input, count(*) as copies from ${dups} where _copy > 1 group by _input`);
     const audit: AuditRow[] = [];
     for (const s of inputs) {
       const [{ bad }] = await queryRows<{ bad: number }>(
@@ -162,9 +181,9 @@ async function loadEntity(
         source: plan.source,
         file: s.label,
         rows_read: s.rowsRead,
-        rows_loaded: perInput.find((p) => p._input === s.index)?.loaded ?? 0,
+        rows_loaded: s.ok - (perInput.find((p) => p._input === s.index)?.dropped ?? 0),
         rows_quarantined: bad,
-        duplicates_dropped: copiesPerInput.find((p) => p._input === s.index)?.copies ?? 0,
+        duplicates_dropped: perInput.find((p) => p._input === s.index)?.copies ?? 0,
         started_at: s.started,
         finished_at: localTimestamp(new Date()),
       };
@@ -191,11 +210,18 @@ async function loadEntity(
     return { audit, quarantineRows: (await countQuarantine(db, loadId)) - quarantineBefore, rowsChanged };
   } finally {
     for (const t of typedTables) await db.run(`drop table if exists ${t}`);
+    for (const c of cleanups) await db.run(c);
   }
 }
 
-async function readInput(db: DuckDBConnection, input: FileInput | DatabaseInput, table: string, checkColumns: (columns: string[]) => void): Promise<ReadResult> {
-  if (input.kind === "file") return readFile(db, input.path, input.format, table, { checkColumns });
+async function readInput(
+  db: DuckDBConnection,
+  input: FileInput | DatabaseInput,
+  table: string,
+  checkColumns: (columns: string[]) => void,
+  transform: ReadOptions["transform"],
+): Promise<ReadResult> {
+  if (input.kind === "file") return readFile(db, input.path, input.format, table, { checkColumns, transform });
   return readDatabase(db, input, table);
 }
 

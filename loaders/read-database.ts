@@ -8,5 +8,5 @@ export async function readDatabase(db: DuckDBConnection, input: DatabaseInput, t
   const { rows, columns } = await readPostgres(db, { connection: input.connection, table: input.table, query: input.query, label: input.label }, table);
   // A database hands over typed rows, so nothing is malformed at this stage; contract checks still apply.
   await db.run(`create or replace temp table ${table}_malformed (_line bigint, value varchar, reason varchar)`);
-  return { table, malformed: `${table}_malformed`, columns, rowsRead: rows, encoding: "postgresql", cleanup: `drop table if exists ${table}; drop table if exists ${table}_malformed;` };
+  return { table, malformed: `${table}_malformed`, columns, rowsRead: rows, encoding: "postgresql", cleanup: `drop table if exists ${table}; drop table if exists ${table}_malformed;`, transformed: false };
 }

@@ -31,6 +31,21 @@ export interface ReadResult {
   /** SQL that drops everything the read created. */
   cleanup: string;
   encoding: string;
+  /** True when `table` holds what {@link ReadOptions.transform} made of the rows (plus `_line`), not the source columns. */
+  transformed: boolean;
+}
+
+/** How readFile treats the rows it reads. */
+export interface ReadOptions {
+  /** Called with the file's column names before any row is read; throws to stop a load early. */
+  checkColumns?: (columns: string[]) => void;
+  /**
+   * Process the rows while they are read, instead of copying them as text first (CSV only; other formats ignore
+   * it). Given the source relation (the file's columns as VARCHAR, in file order, without `_line`), its column
+   * names and a table name, return the statement that creates that table from the source, keeping the row order.
+   * The read's `table` is then that table with `_line` added.
+   */
+  transform?: (source: string, columns: string[], target: string) => string;
 }
 
 /** SQL string literal (for config-given names and formats; data values are always bound). */
@@ -61,7 +76,7 @@ export async function readFile(
   path: string,
   format: FileFormat,
   table: string,
-  options: { checkColumns?: (columns: string[]) => void } = {},
+  options: ReadOptions = {},
 ): Promise<ReadResult> {
   if (!existsSync(path)) throw new LoadError(path, "file not found; check the path (paths in a --config file resolve relative to the config file)");
   if (statSync(path).isDirectory()) throw new LoadError(path, "is a folder, not a file");
@@ -69,7 +84,7 @@ export async function readFile(
     case "parquet":
       return readParquet(db, path, table);
     case "csv":
-      return readCsv(db, path, format, table, options.checkColumns);
+      return readCsv(db, path, format, table, options);
     case "whitespace":
     case "jsonl":
       return readLines(db, path, format, table);
@@ -87,17 +102,17 @@ async function readParquet(db: DuckDBConnection, path: string, table: string): P
   await db.run(`create or replace temp table ${table} as select ${select}, file_row_number + 1 as _line from read_parquet($1, file_row_number = true)`, [path]);
   await db.run(`create or replace temp table ${table}_malformed (_line bigint, value varchar, reason varchar)`);
   const n = await count(db, table);
-  return { table, malformed: `${table}_malformed`, columns, rowsRead: n, encoding: "parquet", cleanup: dropTables(table, `${table}_malformed`) };
+  return { table, malformed: `${table}_malformed`, columns, rowsRead: n, encoding: "parquet", cleanup: dropTables(table, `${table}_malformed`), transformed: false };
 }
 
-async function readCsv(db: DuckDBConnection, path: string, format: FileFormat, table: string, checkColumns?: (columns: string[]) => void): Promise<ReadResult> {
+async function readCsv(db: DuckDBConnection, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<ReadResult> {
   let text = await asUtf8(path, format.encoding);
   try {
-    let result = await readCsvUtf8(db, path, text, format, table, checkColumns);
+    let result = await readCsvUtf8(db, path, text, format, table, options);
     if (result === "retry-encoding") {
       await text.cleanup();
       text = await asUtf8(path, undefined, { forceDetect: true });
-      result = await readCsvUtf8(db, path, text, format, table, checkColumns);
+      result = await readCsvUtf8(db, path, text, format, table, options);
       if (result === "retry-encoding") throw new LoadError(path, "has bytes that are neither UTF-8 nor GB18030; save it as UTF-8 or declare its encoding");
     }
     return result;
@@ -112,7 +127,7 @@ async function readCsvUtf8(
   text: Utf8File,
   format: FileFormat,
   table: string,
-  checkColumns?: (columns: string[]) => void,
+  options: ReadOptions,
 ): Promise<ReadResult | "retry-encoding"> {
   const delimiter = format.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? "\t" : ",");
   const quote = format.quote ?? '"';
@@ -128,18 +143,32 @@ async function readCsvUtf8(
     seen.add(c.toLowerCase());
   }
   // A missing column stops the load before a large file is read.
-  checkColumns?.(columns);
+  options.checkColumns?.(columns);
   const struct = `{${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}`;
   const rej = `${table}_rej`;
+  const source = (file: string) => `read_csv(${file}, auto_detect = false, header = ${header}, columns = ${struct},
+         delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, strict_mode = true,
+         store_rejects = true, rejects_table = '${rej}', rejects_scan = '${rej}_scan', parallel = true)`;
+  // The rows, in file order: the text itself, or what the transform made of it in the same pass. Line numbers
+  // then come from the row order alone, so the transform is used only when its plan cannot reorder rows.
+  let transform = options.transform;
+  if (transform && !(await keepsRowOrder(db, transform(`(select * from ${source(sqlString(text.path))})`, columns, `${table}_rows`)))) transform = undefined;
+  const rows = transform ? `${table}_rows` : `${table}_read`;
+  // Number the records while DuckDB reads: most files have no refused record, and then this scan is the final one.
+  const bytes = openBytes(text.path);
+  const scanOptions = { quote: quote || null, delimiter, header };
+  const early = scanRecords(bytes, { ...scanOptions, rejected: new Set() });
+  early.catch(() => {});
   try {
     await db.run(
-      `create or replace temp table ${table}_read as select * from read_csv($1, auto_detect = false, header = ${header}, columns = ${struct},
-         delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, strict_mode = true,
-         store_rejects = true, rejects_table = '${rej}', rejects_scan = '${rej}_scan', parallel = true)`,
+      transform ? transform(`(select * from ${source("$1")})`, columns, rows) : `create or replace temp table ${rows} as select * from ${source("$1")}`,
       [text.path],
     );
   } catch (error) {
-    throw new LoadError(path, `cannot be read as CSV: ${firstLine(error)}`);
+    bytes.destroy();
+    // With a transform, the statement also applies the config's rules (e.g. a date format DuckDB refuses).
+    const csv = !transform || /csv/i.test(firstLine(error));
+    throw new LoadError(path, `${csv ? "cannot be read as CSV" : "cannot be loaded"}: ${firstLine(error)}`);
   }
   // One row per refused record (a record can break several rules; the first is reported).
   await db.run(`create or replace temp table ${rej}_rows as
@@ -148,32 +177,42 @@ async function readCsvUtf8(
     from ${rej} group by line_byte_position`);
   await db.run(`drop table if exists ${rej}; drop table if exists ${rej}_scan`);
   const rejects = await queryRows<{ pos: number; type: string }>(db, `select pos, type from ${rej}_rows order by pos`);
-  if (!format.encoding && text.encoding === "utf-8" && rejects.some((r) => r.type === "INVALID ENCODING")) return "retry-encoding";
+  if (!format.encoding && text.encoding === "utf-8" && rejects.some((r) => r.type === "INVALID ENCODING")) {
+    bytes.destroy();
+    await db.run(`drop table ${rows}; drop table ${rej}_rows`);
+    return "retry-encoding";
+  }
 
-  const scan = await scanRecords(openBytes(text.path), { quote: quote || null, delimiter, header, rejected: new Set(rejects.map((r) => r.pos)) });
-  const accepted = await count(db, `${table}_read`);
+  let scan = await early;
+  if (rejects.length > 0) scan = await scanRecords(openBytes(text.path), { ...scanOptions, rejected: new Set(rejects.map((r) => r.pos)) });
+  const accepted = await count(db, rows);
   if (scan.records !== accepted + rejects.length || scan.rejectLines.size !== rejects.length) {
+    await db.run(`drop table ${rows}; drop table ${rej}_rows`);
     throw new LoadError(
       path,
       `line numbers could not be matched to DuckDB's reading (${scan.records} records found, DuckDB read ${accepted} and refused ${rejects.length}); check the delimiter and quote settings`,
     );
   }
-  // A view adds the line numbers: no copy of the rows. One breakpoint (the usual case) is plain arithmetic.
+  // Line numbers come from the row order. One breakpoint (the usual case) is plain arithmetic in a view: no copy.
+  let lined: "view" | "table" = "view";
   if (scan.breakpoints.length <= 1) {
     const off = scan.breakpoints[0]?.offset ?? 0;
-    await db.run(`create or replace temp view ${table} as select *, rowid + ${off} as _line from ${table}_read`);
+    await db.run(`create or replace temp view ${table} as select *, rowid + ${off} as _line from ${rows}`);
   } else {
     await db.run(`create or replace temp table ${table}_bp (idx bigint, off bigint)`);
     // Numbers computed here, not data: safe to write into the statement, in batches.
     for (let i = 0; i < scan.breakpoints.length; i += 1000) {
-      const rows = scan.breakpoints.slice(i, i + 1000).map((b) => `(${b.index}, ${b.offset})`);
-      await db.run(`insert into ${table}_bp values ${rows.join(", ")}`);
+      const bps = scan.breakpoints.slice(i, i + 1000).map((b) => `(${b.index}, ${b.offset})`);
+      await db.run(`insert into ${table}_bp values ${bps.join(", ")}`);
     }
+    // Transformed rows are read several times by the load: join the line numbers on once.
+    lined = transform ? "table" : "view";
     await db.run(
-      `create or replace temp view ${table} as
+      `create or replace temp ${lined} ${table} as
          select r.* exclude (_idx), r._idx + b.off as _line
-         from (select *, rowid as _idx from ${table}_read) r asof join ${table}_bp b on r._idx >= b.idx`,
+         from (select *, rowid as _idx from ${rows}) r asof join ${table}_bp b on r._idx >= b.idx`,
     );
+    if (lined === "table") await db.run(`drop table ${rows}`);
   }
   await db.run(`create or replace temp table ${rej}_lines (pos bigint, line bigint)`);
   const lines = [...scan.rejectLines];
@@ -192,8 +231,28 @@ async function readCsvUtf8(
       end as reason
     from ${rej}_rows r join ${rej}_lines l using (pos)`);
   await db.run(`drop table ${rej}_rows; drop table ${rej}_lines`);
-  const cleanup = `drop view ${table}; ${dropTables(`${table}_read`, `${table}_malformed`)}${scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : ""}`;
-  return { table, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup };
+  const cleanup = `drop ${lined} ${table}; ${dropTables(rows, `${table}_malformed`)}${scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : ""}`;
+  return { table, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup, transformed: transform !== undefined };
+}
+
+/** Operators that pass rows through in the order they arrive (DuckDB keeps insertion order through them). */
+const ORDER_KEEPING = new Set(["CREATE_TABLE_AS", "BATCH_CREATE_TABLE_AS", "PROJECTION", "FILTER", "READ_CSV"]);
+
+/** True when the statement's physical plan only reads, filters and projects: its result keeps the file's row order. */
+async function keepsRowOrder(db: DuckDBConnection, statement: string): Promise<boolean> {
+  interface PlanNode {
+    name: string;
+    children?: PlanNode[];
+  }
+  const names: string[] = [];
+  const walk = (node: PlanNode) => {
+    names.push(node.name);
+    for (const child of node.children ?? []) walk(child);
+  };
+  for (const row of await queryRows<{ explain_value: string }>(db, `explain (format json) ${statement}`)) {
+    for (const node of JSON.parse(row.explain_value) as PlanNode[]) walk(node);
+  }
+  return names.length > 0 && names.every((n) => ORDER_KEEPING.has(n));
 }
 
 /** Whitespace-separated text (CDNOW) and JSON lines: one row per physical line. */
@@ -240,7 +299,7 @@ async function readLines(db: DuckDBConnection, path: string, format: FileFormat,
       await db.run(`create or replace temp table ${table} as select ${select.join(", ")}${select.length ? "," : ""} _line from ${table}_read`);
     }
     await db.run(`drop table ${table}_read`);
-    return { table, malformed: `${table}_malformed`, columns, rowsRead, encoding: text.encoding, cleanup: dropTables(table, `${table}_malformed`) };
+    return { table, malformed: `${table}_malformed`, columns, rowsRead, encoding: text.encoding, cleanup: dropTables(table, `${table}_malformed`), transformed: false };
   } finally {
     await text.cleanup();
   }

@@ -7,7 +7,6 @@ export const DEFAULT_TRUE = ["true", "t", "yes", "y", "1", "是"];
 export const DEFAULT_FALSE = ["false", "f", "no", "n", "0", "否"];
 
 const ISO_TIMESTAMP = "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?";
-const OFFSET = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
 const NUMBER = "[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?";
 
 /** The suffixes of the helper columns the typed table carries per contract column. */
@@ -66,12 +65,15 @@ function parseExpression(column: ContractColumn, rule: ColumnRuleObject, v: stri
     case "timestamp":
       // An offset converts to business-local time (the session zone); a naive time is already local.
       if (rule.format) return `cast(try_strptime(${v}, ${sqlString(rule.format)}) as timestamp)`;
+      // Once the text has the ISO shape, it carries an offset exactly when it ends in Z or has a + or - after the
+      // date (the date's own dashes are its first ten characters): plain string tests, cheaper than a second pattern.
       return `case when regexp_full_match(${v}, ${sqlString(ISO_TIMESTAMP)}) then
-        case when regexp_matches(${v}, ${sqlString(OFFSET)}) then cast(try_cast(${v} as timestamptz) as timestamp) else try_cast(${v} as timestamp) end end`;
+        case when ends_with(${v}, 'Z') or contains(${v}, '+') or contains(substr(${v}, 11), '-') then cast(try_cast(${v} as timestamptz) as timestamp) else try_cast(${v} as timestamp) end end`;
     case "boolean": {
       const t = (rule.true ?? DEFAULT_TRUE).map((s) => sqlString(s.toLowerCase())).join(", ");
       const f = (rule.false ?? DEFAULT_FALSE).map((s) => sqlString(s.toLowerCase())).join(", ");
-      return `case when lower(${v}) in (${t}) then true when lower(${v}) in (${f}) then false end`;
+      // list_contains, not IN: DuckDB turns a long IN list into a join, which may reorder rows (see pipeline).
+      return `case when list_contains([${t}], lower(${v})) then true when list_contains([${f}], lower(${v})) then false end`;
     }
   }
 }
@@ -110,11 +112,19 @@ function errorExpression(column: ContractColumn, rule: ColumnRuleObject, raw: st
     column.type === "double" ? ` or not isfinite(${typed})` : column.type === "bigint" ? ` or abs(${typed}) > ${Number.MAX_SAFE_INTEGER}` : "";
   if (column.type !== "varchar") parts.push(`when ${typed} is null${unusable} then ${sqlString(`${typeProblem(column, rule)}: `)} || ${quoted(raw)}`);
   if (column.values) {
-    parts.push(`when ${typed} not in (${column.values.map(sqlString).join(", ")}) then ${sqlString(`not one of ${column.values.join(", ")}: `)} || ${quoted(raw)}`);
+    parts.push(`when not list_contains([${column.values.map(sqlString).join(", ")}], ${typed}) then ${sqlString(`not one of ${column.values.join(", ")}: `)} || ${quoted(raw)}`);
   }
   if (column.min !== undefined) parts.push(`when ${typed} < ${column.min} then ${sqlString(`below the minimum ${column.min}: `)} || ${quoted(raw)}`);
   if (column.max !== undefined) parts.push(`when ${typed} > ${column.max} then ${sqlString(`above the maximum ${column.max}: `)} || ${quoted(raw)}`);
   return `case ${parts.join(" ")} end`;
+}
+
+/**
+ * `nullif(trim(x), '')`, without trim's cost for the usual value. trim walks every character to find Unicode spaces;
+ * text that is all ASCII (as many bytes as characters) and starts and ends with a visible character has none to remove.
+ */
+function trimmed(x: string): string {
+  return `case when ascii(${x}) between 33 and 126 and not ends_with(${x}, ' ') and strlen(${x}) = length(${x}) then ${x} else nullif(trim(${x}), '') end`;
 }
 
 interface ColumnSql {
@@ -130,7 +140,7 @@ function columnSql(contract: EntityContract, rules: Record<string, ColumnRule>, 
     const raw = sqlName(column.name + RAW);
     const v = sqlName(column.name + "__v");
     const typed = sqlName(column.name);
-    let norm = `nullif(trim(${raw}), '')`;
+    let norm = trimmed(raw);
     if (rule.map && Object.keys(rule.map).length > 0) {
       norm = `case ${norm} ${Object.entries(rule.map).map(([k, to]) => `when ${sqlString(k)} then ${sqlString(to)}`).join(" ")} else ${norm} end`;
     }
@@ -143,26 +153,59 @@ function columnSql(contract: EntityContract, rules: Record<string, ColumnRule>, 
   });
 }
 
-function pipeline(cols: ColumnSql[], source: string, only?: string): string {
+function pipeline(cols: ColumnSql[], source: string, only?: string, line = true): string {
   // `only` restricts the parsing to some lines, after the source expressions ran over every row (a derived
   // column may be a window function, whose value must not depend on the filter).
   const from = only ? `(select * from s0 semi join ${only} using (_line))` : "s0";
-  return `with s0 as (select _line, ${cols.map((c) => c.raw).join(",\n  ")} from ${source}),
-s1 as (select * from ${from}),
-s2 as (select *, ${cols.map((c) => c.norm).join(",\n  ")} from s1),
-s3 as (select *, ${cols.map((c) => c.typed).join(",\n  ")} from s2)`;
+  // Without `_line` the result's row order is the only link to the file: every step is a plain projection (steps
+  // inlined, never materialized; no IN lists, which DuckDB may rewrite into joins), so the order is kept.
+  return `with s0 as not materialized (select ${line ? "_line, " : ""}${cols.map((c) => c.raw).join(",\n  ")} from ${source}),
+s1 as not materialized (select * from ${from}),
+s2 as not materialized (select *, ${cols.map((c) => c.norm).join(",\n  ")} from s1),
+s3 as not materialized (select *, ${cols.map((c) => c.typed).join(",\n  ")} from s2)`;
+}
+
+/** What {@link typedRowsSql} adds besides the typed columns and `_ok`. */
+export interface TypedRowsOptions {
+  /** Carry the source's `_line` (default true); without it, the target keeps the source's row order instead. */
+  line?: boolean;
+  /**
+   * Add `_errors`: for a row that is not `_ok`, its problems in contract column order, as a list of
+   * {i, column, value, reason} (value is the source text); NULL for good rows, so they cost nothing.
+   */
+  errors?: boolean;
 }
 
 /**
  * One statement that turns a read file (VARCHAR columns + _line) into the typed contract columns plus `_ok`:
- * true when every column meets the contract. Rows that fail are explained by {@link rowErrorsSql}.
+ * true when every column meets the contract. Rows that fail are explained by `_errors` (option) or {@link rowErrorsSql}.
  */
-export function typedRowsSql(contract: EntityContract, rules: Record<string, ColumnRule>, source: string, sourceColumns: string[], target: string): string {
+export function typedRowsSql(
+  contract: EntityContract,
+  rules: Record<string, ColumnRule>,
+  source: string,
+  sourceColumns: string[],
+  target: string,
+  options: TypedRowsOptions = {},
+): string {
+  const line = options.line ?? true;
   const cols = columnSql(contract, rules, sourceColumns);
   const names = contract.columns.map((c) => sqlName(c.name));
-  return `create or replace temp table ${target} as
-${pipeline(cols, source)}
-select _line, ${names.join(", ")}, ${cols.map((c) => `(${c.err}) is null`).join("\n  and ")} as _ok from s3`;
+  const head = `create or replace temp table ${target} as
+${pipeline(cols, source, undefined, line)}`;
+  const lineColumn = line ? "_line, " : "";
+  if (!options.errors) {
+    return `${head}
+select ${lineColumn}${names.join(", ")}, ${cols.map((c) => `(${c.err}) is null`).join("\n  and ")} as _ok from s3`;
+  }
+  const errs = contract.columns.map((c) => sqlName(c.name + ERR));
+  const problems = contract.columns.map((c, i) => `{'i': ${i}, 'column': ${sqlString(c.name)}, 'value': ${sqlName(c.name + RAW)}, 'reason': ${errs[i]}}`);
+  return `${head},
+s4 as not materialized (select *, ${cols.map((c, i) => `cast(${c.err} as varchar) as ${errs[i]}`).join(",\n  ")} from s3),
+s5 as not materialized (select *, ${errs.map((e) => `${e} is null`).join(" and ")} as _ok from s4)
+select ${lineColumn}${names.join(", ")}, _ok,
+  case when not _ok then list_filter([${problems.join(",\n    ")}], p -> p.reason is not null) end as _errors
+from s5`;
 }
 
 /**
