@@ -5,7 +5,9 @@
 -- dimension: 'all' (segment 'all'), 'touchpoint', 'customer_type', 'tier' (loyalty), 'value_tier' (at response
 -- time), 'channel', 'region'.
 -- window: every loaded answer, in its calendar month and quarter.
-with responses as (
+with
+-- Read twice (month and quarter): scanning the answers twice is cheaper than holding a copy of them.
+responses as not materialized (
   select * from int_surveys_enriched
 ),
 

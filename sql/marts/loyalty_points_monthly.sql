@@ -14,16 +14,11 @@ config as (
   select * from config_metrics
 ),
 
-fanned as (
-  select *, tier_at_month_end as tier from member_months
-  union all
-  select *, 'all' as tier from member_months
-),
-
+-- One pass over the member months: the 'all' rows are the month's grouping set without the tier.
 aggregated as (
   select
     month,
-    tier,
+    case when grouping(tier_at_month_end) = 1 then 'all' else tier_at_month_end end as tier,
     count(*) as members,
     count(*) filter (where balance > 0) as members_with_balance,
     sum(earned) as points_earned,
@@ -32,8 +27,8 @@ aggregated as (
     sum(redeemed) as points_redeemed,
     sum(expired) as points_expired,
     sum(balance) as outstanding_points
-  from fanned
-  group by all
+  from member_months
+  group by grouping sets ((month, tier_at_month_end), (month))
 ),
 
 cumulative as (

@@ -79,23 +79,31 @@ span_months as (
   from spans
 ),
 
+-- Spans with the same tier and months change the counts alike, so they are counted once per distinct shape.
+span_shapes as (
+  select
+    tier,
+    first_month,
+    last_buyer_month,
+    last_repeat_month,
+    case when last_buyer_month >= first_month then 1 else 0 end as covers_buyer,
+    case when last_repeat_month >= first_month then 1 else 0 end as covers_repeat,
+    count(*) as spans
+  from span_months
+  group by all
+),
+
 -- +1 from the month a span starts covering, −1 from the month after it stops; a running sum per month
--- gives the counts. One pass: each span emits its start and its two ends.
+-- gives the counts. One pass: each span shape emits its start and its two ends, weighted by its spans.
 changes as (
   select
     tier,
     unnest([
-      {'month_start': first_month, 'buyer': covers_buyer, 'repeat': covers_repeat},
-      {'month_start': cast(last_buyer_month + interval 1 month as date), 'buyer': -covers_buyer, 'repeat': 0},
-      {'month_start': cast(coalesce(last_repeat_month, first_month) + interval 1 month as date), 'buyer': 0, 'repeat': -covers_repeat}
+      {'month_start': first_month, 'buyer': covers_buyer * spans, 'repeat': covers_repeat * spans},
+      {'month_start': cast(last_buyer_month + interval 1 month as date), 'buyer': -covers_buyer * spans, 'repeat': 0},
+      {'month_start': cast(coalesce(last_repeat_month, first_month) + interval 1 month as date), 'buyer': 0, 'repeat': -covers_repeat * spans}
     ]) as change
-  from (
-    select
-      *,
-      case when last_buyer_month >= first_month then 1 else 0 end as covers_buyer,
-      case when last_repeat_month >= first_month then 1 else 0 end as covers_repeat
-    from span_months
-  ) as flagged
+  from span_shapes
 ),
 
 tiers as (
