@@ -1,12 +1,13 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { existsSync, readFileSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { writeConfigTables } from "../config/config-tables.ts";
 import { loadLensConfig, type LensConfig } from "../config/lens-config.ts";
-import { openWarehouse, withWarehouseCopy, type Warehouse } from "../warehouse/open.ts";
+import { openWarehouse } from "../warehouse/open.ts";
 import { buildModel, ModelBuildError, objectType } from "./build-model.ts";
 import { modelHash, quoteTable, tableFingerprint } from "./fingerprint.ts";
-import { cachedFingerprints, fileStamp, sameStamp, saveFingerprints, type FileStamp } from "./fingerprint-cache.ts";
+import { cachedFingerprints, saveFingerprints } from "./fingerprint-cache.ts";
 import { selectModels } from "./graph.ts";
 import { writeLineageTables } from "./lineage-tables.ts";
 import type { Model } from "./model.ts";
@@ -58,13 +59,13 @@ export interface BuildResult {
 }
 
 /**
- * `lens build`: build the warehouse at `warehousePath` from the models, in a copy that replaces the
- * file only when every model built, so readers never see a half-built warehouse. On failure the
- * original file is untouched, the error names the model file and line, and `<warehouse>.build-error.json`
- * records it for the data-health page.
+ * `lens build`: build the warehouse at `warehousePath` from the models, in place and in one transaction,
+ * so readers never see a half-built warehouse and a failure rolls everything back: the error names the
+ * model file and line, and `<warehouse>.build-error.json` records it for the data-health page (the
+ * warehouse itself is left exactly as it was, so the failure is logged there by the next good build).
  *
- * The plan comes first, on a read-only open: when nothing needs rebuilding the file is not copied;
- * the skipped models are logged in place, in one small transaction.
+ * An in-place transaction instead of a copy of the file: at l scale copying the 1.3 GB file was most of
+ * a one-model rebuild, and DuckDB's rollback gives the same all-or-nothing guarantee.
  */
 export async function build(warehousePath: string, options: BuildOptions = {}): Promise<BuildResult> {
   const typesFile = options.typesFile === undefined ? "lib/warehouse/schema.ts" : options.typesFile;
@@ -73,35 +74,27 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
   const config = options.config ?? loadLensConfig();
   const opts: BuildOptions = { ...options, config, runId };
   const previous = readFailure(errorFile);
-  // Fingerprints valid for the file as stamped; reused by the copy only while the file keeps that stamp.
-  let known = new Map<string, string>();
-  let knownProject: Model[] | undefined;
-  let knownStamp: FileStamp | undefined;
-  if (!previous) {
-    const planned = await planReadOnly(warehousePath, opts, typesFile);
-    if (planned?.result) {
-      await rm(errorFile, { force: true });
-      if (typesFile && planned.types !== undefined) {
-        planned.result.typesChanged = await writeTypesFile(typesFile, planned.types);
-        if (planned.result.typesChanged) options.log?.(`types: wrote ${typesFile}`);
-      }
-      return planned.result;
-    }
-    if (planned) ({ fingerprints: known, project: knownProject, stamp: knownStamp } = planned);
-  }
+  if (warehousePath !== ":memory:") await mkdir(dirname(warehousePath), { recursive: true });
+  const w = await openWarehouse(warehousePath);
   let types: string | undefined;
   let result: BuildResult;
   try {
-    result = await withWarehouseCopy(warehousePath, async (w) => {
-      // The copy holds the planned data only if nothing wrote the file since the plan read it.
-      const same = sameStamp(knownStamp, fileStamp(warehousePath));
-      // The failed build's copy was thrown away; its log line lands with the next good build.
+    // Holding the write lock: nobody can change the file between reading the cache and building.
+    const known = cachedFingerprints(warehousePath);
+    // Model tables are read by key or re-sorted by their readers; keeping insertion order only costs time.
+    await w.db.run("set preserve_insertion_order = false");
+    await w.db.run("begin transaction");
+    try {
       if (previous) await recordFailure(w.db, previous);
-      const r = await buildInto(w.db, same ? { ...opts, knownFingerprints: known, knownProject } : opts);
-      if (typesFile) types = await generateTypes(w.db, r.project);
-      return r;
-    });
+      result = await buildInto(w.db, { ...opts, knownFingerprints: known });
+      if (typesFile) types = await generateTypes(w.db, result.project);
+      await w.db.run("commit");
+    } catch (error) {
+      await w.db.run("rollback").catch(() => {});
+      throw error;
+    }
   } catch (error) {
+    w.close();
     const e = error as Error;
     const failure: BuildFailure = {
       run_id: runId,
@@ -114,6 +107,7 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
     await writeFile(errorFile, `${JSON.stringify(failure, null, 2)}\n`);
     throw error;
   }
+  w.close();
   await saveFingerprints(warehousePath, result.fingerprints);
   await rm(errorFile, { force: true });
   if (typesFile && types !== undefined) {
@@ -123,101 +117,6 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
   return result;
 }
 
-interface ReadOnlyPlan {
-  /** Set when there was nothing to build and the run is complete. */
-  result?: BuildResult;
-  types?: string;
-  fingerprints: Map<string, string>;
-  /** The project as read against this file (its parse and source check hold for an exact copy). */
-  project: Model[];
-  stamp: FileStamp;
-}
-
-/**
- * Plan on a read-only open. Returns the finished no-op run when every model is up to date (and the
- * config tables already hold the config), else the fingerprints it computed for the copy to reuse;
- * undefined when it cannot tell (no file, an unsettled WAL, a project error the full build reports).
- */
-async function planReadOnly(path: string, options: BuildOptions, typesFile: string | false): Promise<ReadOnlyPlan | undefined> {
-  const stamp = fileStamp(path);
-  if (!stamp) return undefined;
-  const config = options.config!;
-  let plan: Plan;
-  let types: string | undefined;
-  let configCurrent: boolean;
-  let w: Warehouse;
-  try {
-    w = await openWarehouse(path, { readOnly: true });
-  } catch {
-    return undefined;
-  }
-  try {
-    configCurrent = await configTablesCurrent(w.db, config);
-    plan = await planModels(w.db, options, cachedFingerprints(path));
-    if (configCurrent && plan.nothingToDo && typesFile) types = await generateTypes(w.db, plan.project);
-  } catch {
-    return undefined;
-  } finally {
-    w.close();
-  }
-  const fingerprints = plan.sources;
-  const project = plan.project;
-  if (!configCurrent || !plan.nothingToDo) return { fingerprints, project, stamp };
-  const logEntries = plan.decisions.map((d): BuildLogEntry => ({ run_id: options.runId!, model: d.model.name, status: "skipped", duration_ms: 0, rows: null, error: null }));
-  if (!(await recordInPlace(path, stamp, logEntries, plan.project))) return { fingerprints, project, stamp };
-  await saveFingerprints(path, fingerprints);
-  const log = options.log ?? (() => {});
-  logWarnings(plan.project, log);
-  for (const d of plan.decisions) log(`  skipped  ${d.label}  (${d.reason})`);
-  const models = plan.decisions.map((d): ModelOutcome => ({ model: d.model.name, file: d.model.file, status: "skipped", reason: d.reason, duration_ms: 0, rows: null }));
-  return { result: { runId: options.runId!, models, warnings: plan.warnings, project: plan.project, fingerprints }, types, fingerprints, project, stamp };
-}
-
-/**
- * Log a no-op run in the warehouse itself: one small transaction, no copy. False when that cannot be
- * done safely — a reader holds the file, or it changed since the plan — and the caller copies instead.
- */
-async function recordInPlace(path: string, stamp: FileStamp, entries: BuildLogEntry[], project: Model[]): Promise<boolean> {
-  let w: Warehouse;
-  try {
-    w = await openWarehouse(path);
-  } catch {
-    return false;
-  }
-  try {
-    // Holding the write lock now; if anyone wrote between the plan and here, plan again via the copy.
-    if (!sameStamp(fileStamp(path), stamp)) return false;
-    await w.db.run("begin transaction");
-    try {
-      await appendBuildLog(w.db, entries);
-      await writeLineageTables(w.db, project);
-      await w.db.run("commit");
-    } catch (error) {
-      await w.db.run("rollback");
-      throw error;
-    }
-    await w.db.run("checkpoint");
-    return true;
-  } finally {
-    w.close();
-  }
-}
-
-/** Whether config_* in `db` already hold what writeConfigTables would write for `config`. */
-async function configTablesCurrent(db: DuckDBConnection, config: LensConfig): Promise<boolean> {
-  const scratch = await openWarehouse(":memory:");
-  try {
-    await writeConfigTables(scratch.db, config);
-    for (const t of CONFIG_TABLES) {
-      if ((await tableFingerprint(scratch.db, t)) !== (await tableFingerprint(db, t))) return false;
-    }
-    return true;
-  } finally {
-    scratch.close();
-  }
-}
-
-const CONFIG_TABLES = ["config_metrics", "config_targets"];
 
 /** Where a failed build is recorded until the next good one: `<warehouse>.build-error.json`. */
 export function buildErrorFile(warehousePath: string): string {
@@ -260,7 +159,7 @@ export async function buildInto(db: DuckDBConnection, options: BuildOptions & Kn
   const runId = options.runId ?? newRunId();
   await writeConfigTables(db, config);
   await ensureStateTables(db);
-  const plan = await planModels(db, { ...options, config }, options.knownFingerprints ?? new Map(), options.knownProject);
+  const plan = await planModels(db, { ...options, config }, options.knownFingerprints ?? new Map());
   logWarnings(plan.project, log);
   await dropRemovedModels(db, new Set(plan.project.map((m) => m.name)), log);
 
@@ -292,10 +191,10 @@ export async function buildInto(db: DuckDBConnection, options: BuildOptions & Kn
   return { runId, models: outcomes, warnings: plan.warnings, project: plan.project, fingerprints: plan.sources };
 }
 
-/** What a read-only plan of the same file already worked out (only for an exact copy of that file). */
+/** What the caller already knows about this warehouse file. */
 interface KnownState {
+  /** raw_* fingerprints recorded for the file as it is (see cachedFingerprints). */
   knownFingerprints?: Map<string, string>;
-  knownProject?: Model[];
 }
 
 /** One model's fate: its hash after this run, and why it is skipped (no reason: it is built). */
@@ -313,8 +212,6 @@ interface Plan {
   /** Data fingerprint of every loaded (raw_, config_) table a model reads. */
   sources: Map<string, string>;
   decisions: Decision[];
-  /** No model to build and no model to drop. */
-  nothingToDo: boolean;
 }
 
 /**
@@ -322,9 +219,9 @@ interface Plan {
  * or its hash differs from the stored one (always, with fullRefresh). `known` supplies raw_* fingerprints
  * already computed for this data.
  */
-async function planModels(db: DuckDBConnection, options: BuildOptions, known: Map<string, string>, knownProject?: Model[]): Promise<Plan> {
+async function planModels(db: DuckDBConnection, options: BuildOptions, known: Map<string, string>): Promise<Plan> {
   const config = options.config!;
-  const project = knownProject ?? (await readProject(db, options.sqlDir ?? "sql", { config }));
+  const project = await readProject(db, options.sqlDir ?? "sql", { config });
   const selected = selectModels(project, options.select);
   const warnings = project
     .filter((m) => !m.contract)
@@ -351,9 +248,7 @@ async function planModels(db: DuckDBConnection, options: BuildOptions, known: Ma
       decisions.push({ model: m, hash, label });
     }
   }
-  const names = new Set(project.map((m) => m.name));
-  const nothingToDo = decisions.every((d) => d.reason) && [...state.keys()].every((n) => names.has(n));
-  return { project, warnings, sources, decisions, nothingToDo };
+  return { project, warnings, sources, decisions };
 }
 
 function logWarnings(project: Model[], log: (line: string) => void): void {

@@ -1,4 +1,5 @@
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance } from "./duckdb.ts";
 import { existsSync } from "node:fs";
 import { copyFile, rename, rm } from "node:fs/promises";
 
@@ -20,7 +21,19 @@ export async function openWarehouse(path: string, options: { readOnly?: boolean 
   }
   const config: Record<string, string> = {};
   if (options.readOnly) config.access_mode = "READ_ONLY";
-  const instance = await DuckDBInstance.create(path, config);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, config);
+  } catch (error) {
+    const message = (error as Error).message;
+    const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+    if (!held) throw error;
+    // Builds write in place, so a reader meeting a writer (or the reverse) is an expected, passing state.
+    throw new Error(
+      `warehouse ${path} is in use by another process (${held[1]}, PID ${held[2]}: a lens load, build, test, site or query); ` +
+        `wait for it to finish, then run this again`,
+    );
+  }
   const db = await instance.connect();
   // The business calendar lives in one zone; pin it so months and days never depend on the machine.
   await db.run("set TimeZone = 'Asia/Shanghai'");

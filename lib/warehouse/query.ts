@@ -1,4 +1,5 @@
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { DuckDBTypeId } from "./duckdb.ts";
 
 const wideNumbers = new Set<DuckDBTypeId>([
   DuckDBTypeId.BIGINT,

@@ -4,7 +4,7 @@ import { ModelBuildError } from "../../models/build-model.ts";
 import { build } from "../../models/run-build.ts";
 import { warehouseOption } from "../options.ts";
 
-/** `lens build`: rebuild the models that changed, in a copy swapped in on success. */
+/** `lens build`: rebuild the models that changed, in one transaction that commits only when all built. */
 export function register(program: Command): void {
   warehouseOption(
     program
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       .addHelpText(
         "after",
         "\nA model is rebuilt when its SQL, its contract, a model it reads or the data of a raw_*/config_* table it reads changed." +
-          "\nThe build runs on a copy of the warehouse; a failing model leaves the previous warehouse as it was." +
+          "\nThe build runs in one transaction; a failing model rolls it back and leaves every table as it was." +
           "\n\nExamples:\n  lens build\n  lens build --select customer_value+\n  lens build --full-refresh",
       ),
   ).action(async (opts: { select?: string[]; fullRefresh?: boolean; sqlDir: string; types: string | false; warehouse: string }) => {

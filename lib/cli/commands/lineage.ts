@@ -1,4 +1,4 @@
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "../../warehouse/duckdb.ts";
 import type { Command } from "commander";
 import { loadLensConfig } from "../../config/lens-config.ts";
 import { lineage, lineageText } from "../../models/lineage.ts";
