@@ -18,7 +18,7 @@ export const TARGETS = {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = { generatedAt: string; machine: Record<string, any>; scales: Record<string, any> };
 
-const ORDER = ["demo", "m", "l"];
+const ORDER = ["demo", "m", "l", "xl"];
 const STAGES: [string, string][] = [
   ["load", "load (`lens load`)"],
   ["build", "build, full refresh (`lens build --full-refresh`)"],

@@ -15,7 +15,7 @@ import { median, parseTimeFile, runStage, summarise, type StageSummary, type Sta
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const LENS = [process.execPath, join(ROOT, "bin/lens.js")];
 const TSX = join(ROOT, "node_modules/.bin/tsx");
-const SCALES = ["demo", "m", "l"] as const;
+const SCALES = ["demo", "m", "l", "xl"] as const;
 type Scale = (typeof SCALES)[number];
 
 const HELP = `Usage: npm run bench -- [options]   (or: tsx bench/run.ts [options])
@@ -24,7 +24,7 @@ Time every stage of Loyalty Lens on generated demo companies and write bench/res
 
 Options:
   --scales <list>     comma-separated scales: demo, m (100k customers, ~1M orders), l (1M customers,
-                      ~10M orders) (default: m,l)
+                      ~10M orders), xl (3M customers, ~30M orders: how far one machine goes) (default: m,l)
   --runs <n>          repeat the timed stages n times and report medians (default: 3)
   --seed <n>          demo generator seed; data sets are reused per scale and seed (default: 42)
   --mart <name>       the mart edited for the incremental rebuild (default: customer_ltv)
@@ -80,7 +80,7 @@ if (args["report-only"]) {
 }
 const scales = args.scales.split(",").map((s) => s.trim()).filter(Boolean);
 for (const s of scales) {
-  if (!(SCALES as readonly string[]).includes(s)) fail(`unknown scale ${JSON.stringify(s)}; use demo, m or l (e.g. --scales m,l)`);
+  if (!(SCALES as readonly string[]).includes(s)) fail(`unknown scale ${JSON.stringify(s)}; use demo, m, l or xl (e.g. --scales m,l)`);
 }
 const runs = positiveInt("--runs", args.runs);
 const pageLoads = positiveInt("--page-loads", args["page-loads"]);

@@ -1,10 +1,10 @@
 /** Sizes and behavioural parameters of the demo company. */
 
-export type Scale = "demo" | "m" | "l";
-export const SCALES: readonly Scale[] = ["demo", "m", "l"];
+export type Scale = "demo" | "m" | "l" | "xl";
+export const SCALES: readonly Scale[] = ["demo", "m", "l", "xl"];
 
 /** Customer accounts per scale; every other source follows from how they behave. */
-export const CUSTOMERS: Record<Scale, number> = { demo: 3_000, m: 100_000, l: 1_000_000 };
+export const CUSTOMERS: Record<Scale, number> = { demo: 3_000, m: 100_000, l: 1_000_000, xl: 3_000_000 };
 
 /**
  * Buy-till-you-die parameters (BG/NBD with Gamma-Gamma spend), in "ordinary days": the calendar's seasonal

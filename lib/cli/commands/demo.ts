@@ -24,7 +24,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("Generate the deterministic demo company: one CSV per source entity plus truth.json")
-    .addOption(new Option("--scale <scale>", "demo (3k customers), m (100k customers, ~1M orders) or l (1M customers, ~10M orders)").choices(SCALES).default("demo"))
+    .addOption(new Option("--scale <scale>", "demo (3k customers), m (100k customers, ~1M orders), l (1M customers, ~10M orders) or xl (3M customers, ~30M orders)").choices(SCALES).default("demo"))
     .option("--seed <n>", "random seed; the same seed gives the same bytes", parseSeed, 42)
     .option("--out <dir>", "folder to write the CSV files and truth.json into", "data/demo")
     .option("--clean", "leave out the deliberately bad rows and duplicate lines that show the quarantine")
