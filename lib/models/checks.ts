@@ -8,6 +8,12 @@ export interface Check {
   check: string;
   sql: string;
   params?: DuckDBValue[];
+  /**
+   * An aggregate over the model's rows that is 0 only when `sql` returns no rows, so that a model's
+   * cheap checks share one scan (see tallyChecks); `bind` binds a value and returns its placeholder.
+   * Anything but 0 only says "run `sql`": the count, the sample and any error come from `sql`.
+   */
+  tally?: (bind: (value: DuckDBValue) => string) => string;
 }
 
 const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
@@ -26,21 +32,30 @@ export function contractChecks(m: Model): Check[] {
     model: m.name,
     check: `unique(${c.primary_key.join(", ")})`,
     sql: `select ${key}, count(*) as duplicate_count from ${t} group by all having count(*) > 1 order by duplicate_count desc, ${key}`,
+    tally: () => distinctShortfall(key),
   });
   checks.push({
     model: m.name,
     check: `not_null(${c.primary_key.join(", ")})`,
     sql: `select * from ${t} where ${c.primary_key.map((k) => `${q(k)} is null`).join(" or ")}`,
+    // Per-column null counts, which DuckDB answers from a table's statistics without scanning it.
+    tally: () => c.primary_key.map((k) => `(count(*) - count(${q(k)}))`).join(" + "),
   });
   for (const [name, col] of Object.entries(c.columns)) {
     if (col.not_null) {
-      checks.push({ model: m.name, check: `not_null(${name})`, sql: `select * from ${t} where ${q(name)} is null` });
+      checks.push({
+        model: m.name,
+        check: `not_null(${name})`,
+        sql: `select * from ${t} where ${q(name)} is null`,
+        tally: () => `(count(*) - count(${q(name)}))`,
+      });
     }
     if (col.unique) {
       checks.push({
         model: m.name,
         check: `unique(${name})`,
         sql: `select ${q(name)}, count(*) as duplicate_count from ${t} where ${q(name)} is not null group by all having count(*) > 1 order by duplicate_count desc, ${q(name)}`,
+        tally: () => distinctShortfall(q(name), `${q(name)} is not null`),
       });
     }
     if (col.accepted_values) {
@@ -48,13 +63,16 @@ export function contractChecks(m: Model): Check[] {
       // Compare in the values' own type so 1 matches an integer column and 'a' a varchar one.
       const cast = values.every((v) => typeof v === "number") ? "double" : values.every((v) => typeof v === "boolean") ? "boolean" : "varchar";
       const params = values.map((v) => (cast === "varchar" ? String(v) : v)) as DuckDBValue[];
+      const typed = (placeholders: string[]) => placeholders.map((p) => `${p}::${cast}`).join(", ");
       checks.push({
         model: m.name,
         check: `accepted_values(${name})`,
-        sql: `select ${q(name)}, count(*) as row_count from ${t} where ${q(name)} is not null and cast(${q(name)} as ${cast}) not in (${params
-          .map((_, i) => `$${i + 1}::${cast}`)
-          .join(", ")}) group by all order by row_count desc, 1`,
+        sql: `select ${q(name)}, count(*) as row_count from ${t} where ${q(name)} is not null and cast(${q(name)} as ${cast}) not in (${typed(params.map((_, i) => `$${i + 1}`))}) group by all order by row_count desc, 1`,
         params,
+        // list_contains matches as `in` does (NaN and -0.0 included) and measured several times faster
+        // than `not in` on a 10M-row string column.
+        tally: (bind) =>
+          `count(*) filter (where ${q(name)} is not null and not list_contains(list_value(${typed(params.map(bind))}), cast(${q(name)} as ${cast})))`,
       });
     }
     if (col.relationships) {
@@ -73,4 +91,14 @@ export function contractChecks(m: Model): Check[] {
     checks.push({ model: m.name, check: `assertion: ${a.name}`, sql: a.sql.replace(/;\s*$/, "") });
   }
   return checks;
+}
+
+/**
+ * Rows minus distinct key hashes (among rows where `where` holds). Equal keys hash alike, so 0 proves
+ * the key unique; a hash collision only costs running the exact check. One 64-bit hash per key keeps
+ * the distinct count's hash table small (measured faster than a struct of the key columns).
+ */
+function distinctShortfall(columns: string, where?: string): string {
+  const filter = where ? ` filter (where ${where})` : "";
+  return `count(*)${filter} - count(distinct hash(${columns}))${filter}`;
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { loadLensConfig, type LensConfig } from "../config/lens-config.ts";
 import { openWarehouse } from "../warehouse/open.ts";
 import { queryRows } from "../warehouse/query.ts";
-import { objectType } from "./build-model.ts";
+import { tallyChecks } from "./batched-checks.ts";
 import { contractChecks, type Check } from "./checks.ts";
 import { selectModels } from "./graph.ts";
 import type { Model } from "./model.ts";
@@ -22,6 +22,8 @@ export interface TestOptions {
   /** How many offending rows to keep per failure (default 5). */
   sampleSize?: number;
   log?: (line: string) => void;
+  /** Connections to the same database that test one model each at the same time (default: only `db`). */
+  connections?: DuckDBConnection[];
 }
 
 /** The outcome of one check. */
@@ -54,9 +56,16 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
   // Taken while holding the write lock: test results are all this run writes, so the loaded tables'
   // fingerprints recorded for the file before it stay valid after it.
   const before = fileStamp(warehousePath);
+  const more: DuckDBConnection[] = [];
   try {
-    return await testInto(w.db, options);
+    // One model per core, each query single-threaded: measured at l, this costs ~12% less CPU than one
+    // model at a time on every core (the big distinct counts skip merging per-thread hash tables).
+    const [{ threads }] = await queryRows<{ threads: number }>(w.db, "select current_setting('threads') as threads");
+    await w.db.run("set threads = 1");
+    for (let i = 1; i < threads; i++) more.push(await w.instance.connect());
+    return await testInto(w.db, { ...options, connections: [w.db, ...more] });
   } finally {
+    for (const c of more) c.closeSync();
     w.close();
     await carryFingerprints(warehousePath, before);
   }
@@ -65,7 +74,9 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
 /**
  * Run every contract check of the selected models in `db`: primary key unique and not null, column
  * not_null / unique / accepted_values / relationships, contract columns that the table lacks, and
- * the free SQL assertions. Records each result in `lens_test_results`.
+ * the free SQL assertions. Records each result in `lens_test_results`, in project order. The cheap
+ * checks of a model share one scan (see tallyChecks); with `options.connections`, several models are
+ * tested at once.
  */
 export async function testInto(db: DuckDBConnection, options: TestOptions = {}): Promise<TestReport> {
   const config = options.config ?? loadLensConfig();
@@ -74,34 +85,65 @@ export async function testInto(db: DuckDBConnection, options: TestOptions = {}):
   const runId = newRunId();
   const project = await readProject(db, options.sqlDir ?? "sql", { config });
   const selected = selectModels(project, options.select);
-  const results: CheckResult[] = [];
-  for (const m of project.filter((p) => selected.has(p.name))) {
-    for (const r of await testModel(db, m, sampleSize, options.strict ?? false)) {
-      results.push(r);
-      if (r.status !== "pass") log(formatResult(r));
+  const models = project.filter((p) => selected.has(p.name));
+  const { columns, rows } = await readCatalog(db);
+  const queue = longestFirst(models, rows);
+  const byModel = new Map<string, CheckResult[]>();
+  const workers = (options.connections ?? [db]).map(async (c) => {
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      byModel.set(m.name, await testModel(c, m, columns.get(m.name), sampleSize, options.strict ?? false));
     }
-  }
+  });
+  // Let every worker finish its query before reporting a failure: the caller closes the connections.
+  const failed = (await Promise.allSettled(workers)).find((w) => w.status === "rejected");
+  if (failed) throw failed.reason;
+  const results = models.flatMap((m) => byModel.get(m.name) ?? []);
+  for (const r of results) if (r.status !== "pass") log(formatResult(r));
   await saveResults(db, runId, results);
   const failures = results.filter((r) => r.status === "fail" || r.status === "error");
   return { runId, results, failures, ok: failures.length === 0 };
 }
 
-async function testModel(db: DuckDBConnection, m: Model, sampleSize: number, strict: boolean): Promise<CheckResult[]> {
+/** The columns of every table and view in the warehouse, and the tables' row counts (estimated). */
+async function readCatalog(db: DuckDBConnection): Promise<{ columns: Map<string, Set<string>>; rows: Map<string, number> }> {
+  // One catalog read for the whole run: two information_schema queries per model cost ~0.5 s at l.
+  const inMain = "database_name = current_database() and schema_name = 'main'";
+  const names = await queryRows<{ name: string; column: string }>(
+    db,
+    `select table_name as name, column_name as column from duckdb_columns() where ${inMain}`,
+  );
+  const columns = new Map<string, Set<string>>();
+  for (const r of names) columns.set(r.name, (columns.get(r.name) ?? new Set()).add(r.column));
+  const sizes = await queryRows<{ name: string; n: number }>(db, `select table_name as name, estimated_size as n from duckdb_tables() where ${inMain}`);
+  return { columns, rows: new Map(sizes.map((r) => [r.name, r.n])) };
+}
+
+/**
+ * Models in the order to start them when several run at once, so that no long one starts last and
+ * leaves a core idle: views first (each scan recomputes them, and they are the fan-outs and the
+ * 10M-row staging views), then tables by size.
+ */
+function longestFirst(models: Model[], rows: Map<string, number>): Model[] {
+  const weight = (m: Model) => rows.get(m.name) ?? Number.MAX_SAFE_INTEGER;
+  return [...models].sort((a, b) => weight(b) - weight(a));
+}
+
+/** `actual`: the model's columns in the warehouse, undefined when it is not there. */
+async function testModel(
+  db: DuckDBConnection,
+  m: Model,
+  actual: Set<string> | undefined,
+  sampleSize: number,
+  strict: boolean,
+): Promise<CheckResult[]> {
   const base = { model: m.name, failing_rows: 0, sample: [] };
-  if ((await objectType(db, m.name)) === undefined) {
+  if (actual === undefined) {
     return [{ ...base, check: "built", status: "error", message: `${m.name} is not in the warehouse; run lens build first` }];
   }
   if (!m.contract) {
     return [{ ...base, check: "contract", status: strict ? "fail" : "warn", message: `${m.file} has no contract ${m.contractFile}` }];
   }
   const results: CheckResult[] = [];
-  const actual = new Set(
-    (await queryRows<{ column_name: string }>(
-      db,
-      "select column_name from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1",
-      [m.name],
-    )).map((r) => r.column_name),
-  );
   const declared = [...new Set([...Object.keys(m.contract.columns), ...m.contract.primary_key])];
   const missing = declared.filter((c) => !actual.has(c));
   results.push({
@@ -112,7 +154,13 @@ async function testModel(db: DuckDBConnection, m: Model, sampleSize: number, str
     sample: missing.slice(0, sampleSize).map((column) => ({ column, problem: `in ${m.contractFile} but not in the table` })),
     message: missing.length ? `${m.contractFile} lists columns ${m.name} does not have (renamed or removed?): ${missing.join(", ")}` : undefined,
   });
-  for (const c of contractChecks(m)) results.push(await runCheck(db, c, sampleSize));
+  const checks = contractChecks(m);
+  const tallies = await tallyChecks(db, m.name, checks);
+  for (const [i, c] of checks.entries()) {
+    // A zero tally is the pass the check's own query would find; anything else runs that query for the
+    // exact count, the sample or the error.
+    results.push(tallies[i] === 0 ? { ...base, check: c.check, status: "pass" } : await runCheck(db, c, sampleSize));
+  }
   return results;
 }
 
