@@ -1,13 +1,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { MetricsConfig } from "../config/lens-config.ts";
 import { queryOne } from "../warehouse/query.ts";
 import { bgnbdConvergenceWarning, fitBgNbd, fitGammaGamma, gammaGammaWarnings, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
-import { predictGroups } from "./predict.ts";
-import { CLV_SEGMENTS, hasCustomerTypes, POOLED, purchaseDaysSql, queryColumns, segmentedStatisticsSql, toRfmGroups, type RfmGroupRow } from "./summary-statistics.ts";
-import { spendGroups } from "./gamma-gamma.ts";
+import { FITS, PREDICTIONS, PredictionWriter, type ClvSettings } from "./prediction-writer.ts";
+import { rfmGroupsFromColumns, type RfmGroups } from "./bgnbd.ts";
+import { spendGroupsFromColumns, type SpendGroups } from "./gamma-gamma.ts";
+import { CLV_SEGMENTS, DAYS_PER_WEEK, hasCustomerTypes, POOLED, purchaseDaysSql, queryColumns, segmentedStatisticsSql } from "./summary-statistics.ts";
 
-/** CLV settings the predictions use (from config_metrics). */
-export type ClvSettings = Pick<MetricsConfig, "clv_horizon_months" | "clv_margin" | "clv_annual_discount_rate">;
+export type { ClvSettings } from "./prediction-writer.ts";
 
 /** One set of fitted parameters and the customers it scores. */
 export interface SegmentFit {
@@ -38,8 +37,7 @@ export interface ClvBuildSummary {
 export const MIN_SEGMENT_REPEAT_CUSTOMERS = 50;
 
 const STATS = "_clv_customer_statistics";
-const PREDICTIONS = "_clv_group_predictions";
-const FITS = "_clv_fits";
+const SEGMENTS = "_clv_segments";
 
 async function tableExists(db: DuckDBConnection, name: string): Promise<boolean> {
   const row = await queryOne(
@@ -70,43 +68,150 @@ export async function clvSettings(db: DuckDBConnection, fallback: ClvSettings): 
   return row ? { clv_horizon_months: Number(row.clv_horizon_months), clv_margin: Number(row.clv_margin), clv_annual_discount_rate: Number(row.clv_annual_discount_rate) } : fallback;
 }
 
-/** Sum of customers over rows. */
-const sumCustomers = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
+/**
+ * The segment as a number in SQL: its position in CLV_SEGMENTS, −1 for any other type or none. Only the
+ * CLV_SEGMENTS are fitted on their own, so JavaScript needs no more; a varchar column costs far more to read
+ * than the hundreds of thousands of numbers beside it.
+ */
+const SEGMENT_CODE = `case segment ${CLV_SEGMENTS.map((s, i) => `when '${s}' then ${i}`).join(" ")} else -1 end`;
 
-type SegmentRow = RfmGroupRow & { segment: string | null };
-type SpendRow = { segment: string | null; frequency: number; avg_repeat_value: number | null; customers: number };
+/**
+ * Every segment of the statistics with its rank in sort order (a customer without one has none, and sorts
+ * last) and its SEGMENT_CODE. The groups are grouped and ordered by the rank, which is grouping and ordering
+ * by the segment itself without a varchar key: inside the build's transaction the statistics are
+ * uncommitted and have no column statistics, so DuckDB cannot compress such a key the way it otherwise would.
+ */
+async function createSegments(db: DuckDBConnection): Promise<void> {
+  await db.run(
+    `create or replace temp table ${SEGMENTS} as
+     select
+       segment,
+       cast(row_number() over (order by segment) as integer) as segment_rank,
+       ${SEGMENT_CODE} as segment_code
+     from (select distinct segment from ${STATS} where segment is not null)`,
+  );
+}
 
-const toSpendGroups = (rows: SpendRow[]) => spendGroups(rows.map((r) => ({ x: r.frequency, m: r.avg_repeat_value, n: r.customers })));
+const segmentOf = (code: number): string | null => CLV_SEGMENTS[code] ?? null;
 
-/** The (segment, x, t_x, T) groups of the statistics, read column by column (hundreds of thousands at scale). */
-async function readSegmentRows(db: DuckDBConnection): Promise<SegmentRow[]> {
+/**
+ * Groups column by column (hundreds of thousands at scale, so no object per group). `segment` is a
+ * CLV_SEGMENTS type, or null for any other type or none: both are scored by the pooled fit.
+ */
+interface SegmentGroups {
+  segment: (string | null)[];
+  frequency: number[];
+  recency_days: number[];
+  age_days: number[];
+  customers: number[];
+}
+
+interface SpendColumns {
+  segment: (string | null)[];
+  frequency: number[];
+  avg_repeat_value: (number | null)[];
+  customers: number[];
+}
+
+/** The (segment, x, t_x, T) groups of the statistics. */
+async function readSegmentGroups(db: DuckDBConnection): Promise<SegmentGroups> {
   const c = await queryColumns(
     db,
-    `select segment, frequency, recency_days, age_days, cast(count(*) as integer) as customers
-     from ${STATS} group by all order by all`,
+    `select coalesce(segments.segment_code, -1) as segment_code, frequency, recency_days, age_days, cast(count(*) as integer) as customers
+     from ${STATS} left join ${SEGMENTS} as segments using (segment)
+     group by segments.segment_rank, segments.segment_code, frequency, recency_days, age_days
+     order by segments.segment_rank, frequency, recency_days, age_days`,
   );
-  return (c.frequency as number[]).map((frequency, i) => ({
-    segment: c.segment[i] as string | null,
-    frequency,
-    recency_days: c.recency_days[i] as number,
-    age_days: c.age_days[i] as number,
-    customers: c.customers[i] as number,
-  }));
+  return {
+    segment: (c.segment_code as number[]).map(segmentOf),
+    frequency: c.frequency as number[],
+    recency_days: c.recency_days as number[],
+    age_days: c.age_days as number[],
+    customers: c.customers as number[],
+  };
 }
 
 /** The (segment, x, m) spend groups of the customers with a repeat purchase. */
-async function readSpendRows(db: DuckDBConnection): Promise<SpendRow[]> {
+async function readSpendColumns(db: DuckDBConnection): Promise<SpendColumns> {
   const c = await queryColumns(
     db,
-    `select segment, frequency, avg_repeat_value, cast(count(*) as integer) as customers
-     from ${STATS} where frequency > 0 group by all order by all`,
+    `select coalesce(segments.segment_code, -1) as segment_code, frequency, avg_repeat_value, cast(count(*) as integer) as customers
+     from ${STATS} left join ${SEGMENTS} as segments using (segment)
+     where frequency > 0
+     group by segments.segment_rank, segments.segment_code, frequency, avg_repeat_value
+     order by segments.segment_rank, frequency, avg_repeat_value`,
   );
-  return (c.frequency as number[]).map((frequency, i) => ({
-    segment: c.segment[i] as string | null,
-    frequency,
-    avg_repeat_value: c.avg_repeat_value[i] as number | null,
-    customers: c.customers[i] as number,
-  }));
+  return {
+    segment: (c.segment_code as number[]).map(segmentOf),
+    frequency: c.frequency as number[],
+    avg_repeat_value: c.avg_repeat_value as (number | null)[],
+    customers: c.customers as number[],
+  };
+}
+
+/** Positions of the groups whose segment passes `keep`, in order. */
+function positions(segment: (string | null)[], keep: (segment: string | null) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < segment.length; i++) if (keep(segment[i])) out.push(i);
+  return out;
+}
+
+/** Customers in the groups at `at`. */
+function customersAt(g: { customers: number[] }, at: number[]): number {
+  let s = 0;
+  for (const i of at) s += g.customers[i];
+  return s;
+}
+
+/** BG/NBD groups (in weeks) of the groups at `at`: what toRfmGroups makes of the same rows. */
+function rfmGroupsAt(g: SegmentGroups, at: number[]): RfmGroups {
+  const x = new Float64Array(at.length);
+  const tx = new Float64Array(at.length);
+  const T = new Float64Array(at.length);
+  const n = new Float64Array(at.length);
+  at.forEach((i, k) => {
+    x[k] = g.frequency[i];
+    tx[k] = g.recency_days[i] / DAYS_PER_WEEK;
+    T[k] = g.age_days[i] / DAYS_PER_WEEK;
+    n[k] = g.customers[i];
+  });
+  return rfmGroupsFromColumns(x, tx, T, n);
+}
+
+/** Gamma-Gamma groups of the spend groups at `at`. */
+function spendGroupsAt(s: SpendColumns, at: number[]): SpendGroups {
+  return spendGroupsFromColumns(
+    at.map((i) => s.frequency[i]),
+    at.map((i) => s.avg_repeat_value[i]),
+    at.map((i) => s.customers[i]),
+  );
+}
+
+/** The distinct (x, T) of the groups at `at`: customers (and for the pooled fit, segments) that share them share the prediction. */
+function distinctXT(g: SegmentGroups, at: number[]): { frequency: number; age_days: number }[] {
+  let stride = 1;
+  for (const i of at) stride = Math.max(stride, g.age_days[i] + 1);
+  const distinct = new Map<number, { frequency: number; age_days: number }>();
+  for (const i of at) {
+    const frequency = g.frequency[i];
+    const age_days = g.age_days[i];
+    // x and T (days, both non-negative integers) as one exact number, small enough to be a cheap map key.
+    const key = frequency * stride + age_days;
+    if (!distinct.has(key)) distinct.set(key, { frequency, age_days });
+  }
+  return [...distinct.values()];
+}
+
+/** Customers with a repeat transaction worth more than 0, per CLV segment (what MIN_SEGMENT_REPEAT_CUSTOMERS counts). */
+async function readRepeatCustomers(db: DuckDBConnection): Promise<Map<string | null, number>> {
+  const c = await queryColumns(
+    db,
+    `select ${SEGMENT_CODE} as segment_code, cast(count(*) as integer) as customers
+     from ${STATS}
+     where frequency > 0 and avg_repeat_value > 0
+     group by segment_code`,
+  );
+  return new Map((c.segment_code as number[]).map((code, i) => [segmentOf(code), c.customers[i] as number]));
 }
 
 /**
@@ -119,8 +224,10 @@ async function readSpendRows(db: DuckDBConnection): Promise<SpendRow[]> {
  * and business accounts differ in buying rate and spend scale (pooled, the Gamma-Gamma fit can diverge).
  * Every other customer (a smaller type, a type not in the list, a customer the CRM does not know, or all of
  * them when the warehouse has no stg_customers) is scored by a pooled fit over all customers, made only
- * when someone needs it. Predictions are computed once per (fit, x, t_x, T) in TypeScript, appended to a
- * temporary table, and joined back to the customers in SQL.
+ * when someone needs it. The expensive part of the predictions (expected purchases if alive, a ₂F₁ series
+ * or a quadrature per month) is computed once per (fit, x, T) in TypeScript into a small temporary table;
+ * SQL joins it back to the customers and multiplies it by P(alive | x, t_x, T), a closed form of the fitted
+ * parameters. DuckDB reads the spend groups, and writes each fit's customers, while JavaScript fits.
  */
 export async function buildClvPredictions(db: DuckDBConnection, settings: ClvSettings, table = "int_customer_clv_predicted"): Promise<ClvBuildSummary> {
   const started = performance.now();
@@ -129,156 +236,78 @@ export async function buildClvPredictions(db: DuckDBConnection, settings: ClvSet
   await db.run(`create or replace temp table ${STATS} as ${segmentedStatisticsSql(await hasCustomerTypes(db), await purchaseDaysSql(db))}`, {
     calibration_end: asOf ?? "1970-01-01",
   });
-  const rows = await readSegmentRows(db);
-  const spend = await readSpendRows(db);
-  const customers = sumCustomers(rows);
+  await createSegments(db);
+  const groups = await readSegmentGroups(db);
+  const repeat = await readRepeatCustomers(db);
+  const customers = groups.customers.reduce((sum, n) => sum + n, 0);
+  const writer = new PredictionWriter(db, STATS, table, settings);
+  await writer.open();
 
+  // Read while the first BG/NBD fit runs.
+  const spendRead = readSpendColumns(db);
+  spendRead.catch(() => undefined);
   const fits: SegmentFit[] = [];
-  for (const segment of CLV_SEGMENTS) {
-    const segmentRows = rows.filter((r) => r.segment === segment);
-    if (segmentRows.length === 0) continue;
-    const segmentSpend = spend.filter((r) => r.segment === segment);
-    const repeatCustomers = sumCustomers(segmentSpend.filter((r) => r.avg_repeat_value !== null && r.avg_repeat_value > 0));
-    if (repeatCustomers < MIN_SEGMENT_REPEAT_CUSTOMERS) {
-      warnings.push(`${segment}: ${repeatCustomers} customers with a repeat purchase (< ${MIN_SEGMENT_REPEAT_CUSTOMERS}), scored by the pooled fit`);
-      continue;
+  try {
+    for (const segment of CLV_SEGMENTS) {
+      const at = positions(groups.segment, (s) => s === segment);
+      if (at.length === 0) continue;
+      const repeatCustomers = repeat.get(segment) ?? 0;
+      if (repeatCustomers < MIN_SEGMENT_REPEAT_CUSTOMERS) {
+        warnings.push(`${segment}: ${repeatCustomers} customers with a repeat purchase (< ${MIN_SEGMENT_REPEAT_CUSTOMERS}), scored by the pooled fit`);
+        continue;
+      }
+      let bgnbd: BgNbdFit;
+      let gammaGamma: GammaGammaFit;
+      try {
+        bgnbd = fitBgNbd(rfmGroupsAt(groups, at));
+      } catch (error) {
+        warnings.push(`${segment}: ${(error as Error).message}; scored by the pooled fit`);
+        continue;
+      }
+      const spend = await spendRead;
+      try {
+        gammaGamma = fitGammaGamma(spendGroupsAt(spend, positions(spend.segment, (s) => s === segment)));
+      } catch (error) {
+        warnings.push(`${segment}: ${(error as Error).message}; scored by the pooled fit`);
+        continue;
+      }
+      const fit: SegmentFit = { segment, bgnbd, gammaGamma, scored: customersAt(groups, at) };
+      fits.push(fit);
+      await writer.write(fit, distinctXT(groups, at));
     }
-    try {
-      const bgnbd = fitBgNbd(toRfmGroups(segmentRows));
-      const gammaGamma = fitGammaGamma(toSpendGroups(segmentSpend));
-      fits.push({ segment, bgnbd, gammaGamma, scored: sumCustomers(segmentRows) });
-    } catch (error) {
-      warnings.push(`${segment}: ${(error as Error).message}; scored by the pooled fit`);
+    const ownFit = new Set(fits.map((f) => f.segment));
+    const pooledAt = positions(groups.segment, (s) => s === null || !ownFit.has(s));
+    if (pooledAt.length > 0) {
+      const pooled: SegmentFit = { segment: POOLED, bgnbd: null, gammaGamma: null, scored: customersAt(groups, pooledAt) };
+      try {
+        pooled.bgnbd = fitBgNbd(rfmGroupsAt(groups, positions(groups.segment, () => true)));
+      } catch (error) {
+        warnings.push((error as Error).message);
+      }
+      const spend = await spendRead;
+      try {
+        pooled.gammaGamma = fitGammaGamma(spendGroupsAt(spend, positions(spend.segment, () => true)));
+      } catch (error) {
+        warnings.push((error as Error).message);
+      }
+      fits.push(pooled);
+      await writer.write(pooled, distinctXT(groups, pooledAt));
     }
-  }
-  const ownFit = new Set(fits.map((f) => f.segment));
-  const pooledRows = rows.filter((r) => r.segment === null || !ownFit.has(r.segment));
-  if (pooledRows.length > 0) {
-    const pooled: SegmentFit = { segment: POOLED, bgnbd: null, gammaGamma: null, scored: sumCustomers(pooledRows) };
-    try {
-      pooled.bgnbd = fitBgNbd(toRfmGroups(rows));
-    } catch (error) {
-      warnings.push((error as Error).message);
+    for (const fit of fits) {
+      const label = ownFit.size > 0 || fit.segment !== POOLED ? `${fit.segment}: ` : "";
+      const bgWarning = fit.bgnbd && bgnbdConvergenceWarning(fit.bgnbd, label);
+      if (bgWarning) warnings.push(bgWarning);
+      if (fit.gammaGamma) warnings.push(...gammaGammaWarnings(fit.gammaGamma, label).map((w) => (w.includes("≤ 1") ? `${w}, predicted spend left null` : w)));
     }
-    try {
-      pooled.gammaGamma = fitGammaGamma(toSpendGroups(spend));
-    } catch (error) {
-      warnings.push((error as Error).message);
-    }
-    fits.push(pooled);
+    await writer.finish();
+  } finally {
+    // Nothing may still run on the connection when this returns or throws.
+    await spendRead.catch(() => undefined);
+    await writer.finish().catch(() => undefined);
   }
-  for (const fit of fits) {
-    const label = ownFit.size > 0 || fit.segment !== POOLED ? `${fit.segment}: ` : "";
-    const bgWarning = fit.bgnbd && bgnbdConvergenceWarning(fit.bgnbd, label);
-    if (bgWarning) warnings.push(bgWarning);
-    if (fit.gammaGamma) warnings.push(...gammaGammaWarnings(fit.gammaGamma, label).map((w) => (w.includes("≤ 1") ? `${w}, predicted spend left null` : w)));
-  }
-
-  await writeGroupPredictions(db, fits, rows, ownFit, settings);
-  await db.run(`create or replace temp table ${FITS} (model_segment varchar, spend_ok boolean, p double, q double, v double)`);
-  for (const fit of fits) {
-    if (!fit.bgnbd) continue;
-    const gg = fit.gammaGamma?.params;
-    const spendOk = gg !== undefined && gg.q > 1;
-    await db.run(`insert into ${FITS} values ($segment, $spend_ok, $p, $q, $v)`, {
-      segment: fit.segment,
-      spend_ok: spendOk,
-      p: spendOk ? gg.p : 0,
-      q: spendOk ? gg.q : 2,
-      v: spendOk ? gg.v : 0,
-    });
-  }
-
-  await db.run(
-    `create or replace table "${table}" as
-     with stats as (
-       select * from ${STATS}
-     ),
-
-     fits as (
-       select * from ${FITS}
-     ),
-
-     predictions as (
-       select * from ${PREDICTIONS}
-     ),
-
-     -- A customer type with its own fit uses it; everyone else the pooled fit ('all'), when there is one.
-     assigned as (
-       select
-         stats.*,
-         coalesce(own.model_segment, pooled.model_segment) as model_segment
-       from stats
-       left join fits as own on own.model_segment = stats.segment and own.model_segment <> '${POOLED}'
-       left join fits as pooled on pooled.model_segment = '${POOLED}'
-     ),
-
-     joined as (
-       select
-         assigned.customer_id,
-         assigned.model_segment,
-         assigned.frequency,
-         assigned.recency_days,
-         assigned.age_days,
-         assigned.avg_repeat_value,
-         predictions.p_alive,
-         predictions.predicted_purchases,
-         predictions.discounted_purchases,
-         -- Gamma-Gamma conditional mean: p(v + m·x)/(p·x + q − 1); the population mean p·v/(q − 1) when x = 0.
-         case when fits.spend_ok then
-           fits.p * (fits.v + coalesce(assigned.avg_repeat_value, 0) * assigned.frequency) / (fits.p * assigned.frequency + fits.q - 1)
-         end as predicted_avg_spend
-       from assigned
-       left join predictions using (model_segment, frequency, recency_days, age_days)
-       left join fits using (model_segment)
-     ),
-
-     final as (
-       select
-         cast(customer_id as varchar) as customer_id,
-         cast(frequency as bigint) as frequency,
-         cast(recency_days / 7 as double) as recency_weeks,
-         cast(age_days / 7 as double) as age_weeks,
-         cast(avg_repeat_value as double) as avg_repeat_value,
-         cast(p_alive as double) as p_alive,
-         cast(predicted_purchases as double) as predicted_purchases,
-         cast(predicted_avg_spend as double) as predicted_avg_spend,
-         cast(discounted_purchases * predicted_avg_spend * $margin as double) as predicted_clv,
-         cast(model_segment as varchar) as model_segment
-       from joined
-     )
-
-     select * from final order by customer_id`,
-    { margin: settings.clv_margin },
-  );
   await writeParameters(db, asOf, fits);
-  for (const temp of [STATS, PREDICTIONS, FITS]) await db.run(`drop table if exists ${temp}`);
-  return { asOf, customers, groups: rows.length, fits, warnings, milliseconds: performance.now() - started };
-}
-
-/** BG/NBD predictions per (fit, x, t_x, T) for the customers each fit scores, into the PREDICTIONS temp table. */
-async function writeGroupPredictions(db: DuckDBConnection, fits: SegmentFit[], rows: SegmentRow[], ownFit: Set<string>, settings: ClvSettings): Promise<void> {
-  await db.run(
-    `create or replace temp table ${PREDICTIONS} (model_segment varchar, frequency bigint, recency_days bigint, age_days bigint, p_alive double, predicted_purchases double, discounted_purchases double)`,
-  );
-  const appender = await db.createAppender(PREDICTIONS, "main", "temp");
-  for (const fit of fits) {
-    if (!fit.bgnbd) continue;
-    const scored = rows.filter((r) => (fit.segment === POOLED ? r.segment === null || !ownFit.has(r.segment) : r.segment === fit.segment));
-    // The pooled fit scores several segments that may share an (x, t_x, T): predict each once.
-    const distinct = new Map(scored.map((r) => [`${r.frequency}|${r.recency_days}|${r.age_days}`, r]));
-    for (const p of predictGroups(fit.bgnbd.params, [...distinct.values()], settings.clv_horizon_months, settings.clv_annual_discount_rate)) {
-      appender.appendVarchar(fit.segment);
-      appender.appendBigInt(BigInt(p.frequency));
-      appender.appendBigInt(BigInt(p.recency_days));
-      appender.appendBigInt(BigInt(p.age_days));
-      appender.appendDouble(p.p_alive);
-      appender.appendDouble(p.predicted_purchases);
-      appender.appendDouble(p.discounted_purchases);
-      appender.endRow();
-    }
-  }
-  appender.closeSync();
+  for (const temp of [STATS, SEGMENTS, PREDICTIONS, FITS]) await db.run(`drop table if exists ${temp}`);
+  return { asOf, customers, groups: groups.frequency.length, fits, warnings, milliseconds: performance.now() - started };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { bgnbdConvergenceWarning, fitBgNbd, fitGammaGamma, gammaGammaWarnings, type BgNbdFit, type GammaGammaFit } from "./fit-models.ts";
+import type { SpendGroups } from "./gamma-gamma.ts";
 import { compareHoldout, type HoldoutComparison } from "./holdout.ts";
 import { CLV_SEGMENTS, createFitStatistics, POOLED, readRfmGroups, readSpendGroups, toRfmGroups, type SegmentChoice } from "./summary-statistics.ts";
 
@@ -108,6 +109,7 @@ export async function fitClv(
   // Per-customer statistics once, in a temporary table (allowed on a read-only warehouse); dropped at the end.
   const table = "_clv_fit_statistics";
   await createFitStatistics(db, table, { calibrationEnd, holdoutEnd, segment });
+  let spendRead: Promise<SpendGroups> | undefined;
   try {
     const rows = await readRfmGroups(db, table, { holdout: holdoutEnd !== null });
     const customers = rows.reduce((s, r) => s + r.customers, 0);
@@ -116,12 +118,15 @@ export async function fitClv(
       throw new Error(`no purchases (orders not cancelled or refunded)${who} on or before ${calibrationEnd} in stg_orders; load orders or choose a later --calibration-end`);
     }
     const warnings: string[] = [];
+    // DuckDB reads the spend groups while the BG/NBD fit runs.
+    spendRead = readSpendGroups(db, table);
+    spendRead.catch(() => undefined);
     const bg = fitBgNbd(toRfmGroups(rows));
     const bgWarning = bgnbdConvergenceWarning(bg);
     if (bgWarning) warnings.push(bgWarning);
     let gamma: GammaGammaReport | null = null;
     try {
-      const gg = fitGammaGamma(await readSpendGroups(db, table));
+      const gg = fitGammaGamma(await spendRead);
       warnings.push(...gammaGammaWarnings(gg));
       gamma = gammaGammaReport(gg);
     } catch (error) {
@@ -140,6 +145,8 @@ export async function fitClv(
       warnings,
     };
   } finally {
+    // The connection runs one statement at a time: let the read finish first.
+    await spendRead?.catch(() => undefined);
     await db.run(`drop table if exists ${table}`);
   }
 }

@@ -30,8 +30,21 @@ export interface SpendGroups {
  * (free orders), carry no information a Gamma density can use and are left out, as in CLVTools.
  */
 export function spendGroups(rows: { x: number; m: number | null; n?: number }[]): SpendGroups {
-  const kept = rows.filter((row): row is { x: number; m: number; n?: number } => row.x > 0 && row.m !== null && row.m > 0);
-  const size = kept.length;
+  return spendGroupsFromColumns(
+    rows.map((row) => row.x),
+    rows.map((row) => row.m),
+    rows.map((row) => row.n ?? 1),
+  );
+}
+
+/**
+ * spendGroups from columns: group i has x[i] repeat transactions of mean value m[i] and n[i] customers
+ * (1 without `n`); groups with x = 0 or no positive m are left out. No row object per group.
+ */
+export function spendGroupsFromColumns(x: ArrayLike<number>, m: ArrayLike<number | null>, n?: ArrayLike<number>): SpendGroups {
+  const keep = (i: number) => x[i] > 0 && m[i] !== null && (m[i] as number) > 0;
+  let size = 0;
+  for (let i = 0; i < x.length; i++) if (keep(i)) size++;
   const g: SpendGroups = {
     x: new Float64Array(size),
     m: new Float64Array(size),
@@ -42,19 +55,23 @@ export function spendGroups(rows: { x: number; m: number | null; n?: number }[])
     xIndex: new Int32Array(size),
   };
   const levels = new Map<number, number>();
-  kept.forEach((row, i) => {
-    g.x[i] = row.x;
-    g.m[i] = row.m;
-    g.n[i] = row.n ?? 1;
-    g.logM[i] = Math.log(row.m);
-    g.mx[i] = row.m * row.x;
-    let level = levels.get(row.x);
+  for (let i = 0, k = 0; i < x.length; i++) {
+    if (!keep(i)) continue;
+    const xi = x[i];
+    const mi = m[i] as number;
+    g.x[k] = xi;
+    g.m[k] = mi;
+    g.n[k] = n ? n[i] : 1;
+    g.logM[k] = Math.log(mi);
+    g.mx[k] = mi * xi;
+    let level = levels.get(xi);
     if (level === undefined) {
       level = levels.size;
-      levels.set(row.x, level);
+      levels.set(xi, level);
     }
-    g.xIndex[i] = level;
-  });
+    g.xIndex[k] = level;
+    k++;
+  }
   g.xLevels = Float64Array.from(levels.keys());
   return g;
 }

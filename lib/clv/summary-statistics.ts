@@ -1,7 +1,7 @@
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBDataChunk, type DuckDBValue } from "@duckdb/node-api";
 import { queryRows } from "../warehouse/query.ts";
-import { rfmGroups, type RfmGroups } from "./bgnbd.ts";
-import { spendGroups, type SpendGroups } from "./gamma-gamma.ts";
+import { rfmGroupsFromColumns, type RfmGroups } from "./bgnbd.ts";
+import { spendGroupsFromColumns, type SpendGroups } from "./gamma-gamma.ts";
 
 /** Days per model time unit: BG/NBD and CLV work in weeks. */
 export const DAYS_PER_WEEK = 7;
@@ -32,34 +32,52 @@ from int_customer_purchase_days`;
  * frequency = transactions − 1 (repeat transactions, x); recency_days = last − first transaction day (t_x);
  * age_days = calibration end − first transaction day (T); avg_repeat_value = mean value of the repeat
  * transactions (the first is excluded; null when frequency = 0).
+ * With `holdout`, also holdout_transactions: the customer's purchase days in (calibration end, holdout end]
+ * (bound as $holdout_end), counted in the same pass over the purchase days.
  */
-export function customerStatisticsSql(purchaseDays: string): string {
+export function customerStatisticsSql(purchaseDays: string, options: { holdout?: boolean } = {}): string {
+  // One hash aggregate over the purchase days: in calibration (≤ calibration end) and, with a holdout, after it.
+  const calibrated = options.holdout ? " filter (where purchase_date <= cast($calibration_end as date))" : "";
   return `
 with purchase_days as (${purchaseDays}),
 
-calibration as (
-  select * from purchase_days where purchase_date <= cast($calibration_end as date)
+observed as (
+  select * from purchase_days
+  where purchase_date <= cast(${options.holdout ? "$holdout_end" : "$calibration_end"} as date)
 ),
 
-first_days as (
-  select customer_id, min(purchase_date) as first_date
-  from calibration
+per_customer as (
+  select
+    customer_id,
+    count(*)${calibrated} as transactions,
+    min(purchase_date)${calibrated} as first_date,
+    max(purchase_date)${calibrated} as last_date,
+    -- Summed as an exact decimal, so the mean does not depend on the order rows reach the aggregate
+    -- (parallel hash aggregation varies it from run to run, and a double sum with it). The repeat
+    -- transactions are all but the first: the total less the first day's value (one row per day).
+    sum(cast(day_value as decimal(38, 10)))${calibrated} as total_value,
+    arg_min_null(cast(day_value as decimal(38, 10)), purchase_date)${calibrated} as first_value,
+    count(day_value)${calibrated} as valued_days${
+      options.holdout
+        ? `,
+    count(*) filter (where purchase_date > cast($calibration_end as date)) as holdout_transactions`
+        : ""
+    }
+  from observed
   group by customer_id
 ),
 
 final as (
   select
     customer_id,
-    cast(count(*) - 1 as integer) as frequency,
-    cast(date_diff('day', min(purchase_date), max(purchase_date)) as integer) as recency_days,
-    cast(date_diff('day', min(purchase_date), cast($calibration_end as date)) as integer) as age_days,
-    -- Summed as an exact decimal, so the mean does not depend on the order rows reach the aggregate
-    -- (parallel hash aggregation varies it from run to run, and a double sum with it).
-    cast(sum(cast(day_value as decimal(38, 10))) filter (where purchase_date > first_date) as double)
-      / nullif(count(*) - 1, 0) as avg_repeat_value
-  from calibration
-  inner join first_days using (customer_id)
-  group by customer_id
+    cast(transactions - 1 as integer) as frequency,
+    cast(date_diff('day', first_date, last_date) as integer) as recency_days,
+    cast(date_diff('day', first_date, cast($calibration_end as date)) as integer) as age_days,
+    -- null, like a sum over no values, when no repeat transaction has a value.
+    cast(case when valued_days > cast(first_value is not null as integer) then total_value - coalesce(first_value, 0) end as double)
+      / nullif(transactions - 1, 0) as avg_repeat_value${options.holdout ? ",\n    holdout_transactions" : ""}
+  from per_customer
+  where transactions > 0
 )
 
 select * from final`;
@@ -94,8 +112,8 @@ export const POOLED = "all";
  * customerStatisticsSql plus `segment`: the customer's stg_customers.customer_type ('ToC', 'ToB'), null for
  * a customer the CRM does not know or when the warehouse has no stg_customers (e.g. CDNOW, orders only).
  */
-export function segmentedStatisticsSql(hasCustomers: boolean, purchaseDays: string): string {
-  const statistics = customerStatisticsSql(purchaseDays);
+export function segmentedStatisticsSql(hasCustomers: boolean, purchaseDays: string, options: { holdout?: boolean } = {}): string {
+  const statistics = customerStatisticsSql(purchaseDays, options);
   if (!hasCustomers) return `select *, cast(null as varchar) as segment from (${statistics})`;
   return `
 with stats as (${statistics}),
@@ -130,21 +148,39 @@ export interface RfmGroupRow {
 
 /** Convert day-based rows to model groups in weeks. */
 export function toRfmGroups(rows: RfmGroupRow[]): RfmGroups {
-  return rfmGroups(
-    rows.map((r) => ({ x: r.frequency, tx: r.recency_days / DAYS_PER_WEEK, T: r.age_days / DAYS_PER_WEEK, n: r.customers })),
+  return rfmGroupsFromColumns(
+    rows.map((r) => r.frequency),
+    rows.map((r) => r.recency_days / DAYS_PER_WEEK),
+    rows.map((r) => r.age_days / DAYS_PER_WEEK),
+    rows.map((r) => r.customers ?? 1),
   );
 }
 
 /**
- * Run a query and return its columns as arrays (numbers for INTEGER and DOUBLE, strings for VARCHAR):
- * hundreds of thousands of group rows come back far faster column by column than as row objects.
+ * Run a query and return its columns as arrays (numbers for INTEGER and DOUBLE, strings for VARCHAR, other
+ * types as getColumnsJS gives them): hundreds of thousands of group rows come back far faster column by
+ * column than as row objects, and INTEGER, DOUBLE and VARCHAR values are taken from the vectors as they
+ * are, without the per-value conversion getColumnsJS makes.
  */
 export async function queryColumns(db: DuckDBConnection, sql: string, values?: Record<string, DuckDBValue>): Promise<Record<string, unknown[]>> {
-  const reader = await db.runAndReadAll(sql, values);
-  const names = reader.columnNames();
-  const columns = reader.getColumnsJS();
-  // An empty result has no column arrays at all.
-  return Object.fromEntries(names.map((name, i) => [name, columns[i] ?? []]));
+  const result = await db.run(sql, values);
+  const chunks = await result.fetchAllChunks();
+  return Object.fromEntries(result.columnNames().map((name, k) => [name, columnValues(chunks, k, result.columnTypeId(k))]));
+}
+
+const PLAIN_TYPES: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.INTEGER, DuckDBTypeId.DOUBLE, DuckDBTypeId.VARCHAR]);
+
+function columnValues(chunks: DuckDBDataChunk[], column: number, type: DuckDBTypeId): unknown[] {
+  const out: unknown[] = [];
+  for (const chunk of chunks) {
+    if (!PLAIN_TYPES.has(type)) {
+      for (const value of chunk.convertColumnValues(column, JSDuckDBValueConverter)) out.push(value);
+      continue;
+    }
+    const vector = chunk.getColumnVector(column);
+    for (let i = 0; i < vector.itemCount; i++) out.push(vector.getItem(i));
+  }
+  return out;
 }
 
 /**
@@ -186,8 +222,7 @@ export async function readSpendGroups(
      group by frequency, avg_repeat_value order by frequency, avg_repeat_value`,
     options.values,
   );
-  const m = c.avg_repeat_value as (number | null)[];
-  return spendGroups((c.frequency as number[]).map((x, i) => ({ x, m: m[i], n: c.customers[i] as number })));
+  return spendGroupsFromColumns(c.frequency as number[], c.avg_repeat_value as (number | null)[], c.customers as number[]);
 }
 
 /** One (x, t_x, T) group with its customers' actual repeat transactions in the holdout window. */
@@ -198,9 +233,9 @@ export interface HoldoutGroupRow extends RfmGroupRow {
 /**
  * Per-customer statistics for `lens clv fit` into a temporary table: those of customerStatisticsSql for
  * one segment choice (all customers, or one customer type), plus holdout_transactions, the customer's
- * purchase days in (calibration end, holdout end] when a holdout end is given. Computed once, so the
- * BG/NBD groups, the spend groups and the holdout check read one small table instead of the orders three
- * times. Throws, naming the option, when a type is asked for and there is no stg_customers.
+ * purchase days in (calibration end, holdout end] when a holdout end is given (0 without one), counted in
+ * the same pass over the purchase days. Computed once, so the BG/NBD groups, the spend groups and the
+ * holdout check read one small table instead of the orders three times. Throws, naming the option, when a type is asked for and there is no stg_customers.
  */
 export async function createFitStatistics(
   db: DuckDBConnection,
@@ -212,31 +247,17 @@ export async function createFitStatistics(
     throw new Error(`--segment ${options.segment} needs stg_customers (customer_type) in the warehouse; load customers or use --segment all`);
   }
   const purchaseDays = await purchaseDaysSql(db);
-  const statistics = options.segment === POOLED ? customerStatisticsSql(purchaseDays) : segmentedStatisticsSql(true, purchaseDays);
+  const holdout = options.holdoutEnd !== null;
+  const statistics =
+    options.segment === POOLED ? customerStatisticsSql(purchaseDays, { holdout }) : segmentedStatisticsSql(true, purchaseDays, { holdout });
   const params: Record<string, DuckDBValue> = { calibration_end: options.calibrationEnd };
   if (options.segment !== POOLED) params.segment = options.segment;
   if (options.holdoutEnd !== null) params.holdout_end = options.holdoutEnd;
-  const stats = `select * from (${statistics}) ${options.segment === POOLED ? "" : "where segment = $segment"}`;
   await db.run(
-    options.holdoutEnd === null
-      ? `create or replace temp table ${table} as select *, 0 as holdout_transactions from (${stats})`
-      : `create or replace temp table ${table} as
-         with stats as (${stats}),
-
-         holdout_days as (
-           select customer_id, count(*) as holdout_transactions
-           from (${purchaseDays})
-           where purchase_date > cast($calibration_end as date) and purchase_date <= cast($holdout_end as date)
-           group by customer_id
-         ),
-
-         final as (
-           select stats.*, coalesce(holdout_days.holdout_transactions, 0) as holdout_transactions
-           from stats
-           left join holdout_days using (customer_id)
-         )
-
-         select * from final`,
+    `create or replace temp table ${table} as
+     select *${holdout ? "" : ", 0 as holdout_transactions"}
+     from (${statistics})
+     ${options.segment === POOLED ? "" : "where segment = $segment"}`,
     params,
   );
 }
