@@ -22,19 +22,35 @@ redemptions as (
   select * from stg_campaign_redemptions
 ),
 
-revenue as (
+-- Each assignment with its campaign's measurement window (none when the campaign is unknown: no orders count).
+windows as (
   select
     a.campaign_id,
     a.customer_id,
-    coalesce(sum(o.net_amount), 0) as net_revenue,
-    count(o.order_id) as orders
+    a.arm,
+    a.assigned_at,
+    c.start_date as window_start,
+    c.start_date + cast(c.measurement_days as integer) as window_end
   from assignments as a
-  inner join campaigns as c on c.campaign_id = a.campaign_id
+  left join campaigns as c on c.campaign_id = a.campaign_id
+),
+
+-- Grouped by the whole assignment row (its key decides the rest), so no second join is needed to get arm and
+-- assigned_at back. A matched order always has an order_date, so counting it counts the matched orders.
+revenue as (
+  select
+    w.campaign_id,
+    w.customer_id,
+    w.arm,
+    w.assigned_at,
+    coalesce(sum(o.net_amount), 0) as net_revenue,
+    count(o.order_date) as orders
+  from windows as w
   left join orders as o
-    on o.customer_id = a.customer_id
-    and o.order_date >= c.start_date
-    and o.order_date < c.start_date + cast(c.measurement_days as integer)
-  group by a.campaign_id, a.customer_id
+    on o.customer_id = w.customer_id
+    and o.order_date >= w.window_start
+    and o.order_date < w.window_end
+  group by all
 ),
 
 used as (
@@ -45,17 +61,16 @@ used as (
 
 final as (
   select
-    a.campaign_id,
-    a.customer_id,
-    a.arm,
-    a.assigned_at,
-    coalesce(r.net_revenue, 0) as net_revenue,
-    coalesce(r.orders, 0) as orders,
+    r.campaign_id,
+    r.customer_id,
+    r.arm,
+    r.assigned_at,
+    r.net_revenue,
+    r.orders,
     coalesce(u.redemptions, 0) as redemptions,
     coalesce(u.redemption_cost, 0) as redemption_cost
-  from assignments as a
-  left join revenue as r on r.campaign_id = a.campaign_id and r.customer_id = a.customer_id
-  left join used as u on u.campaign_id = a.campaign_id and u.customer_id = a.customer_id
+  from revenue as r
+  left join used as u on u.campaign_id = r.campaign_id and u.customer_id = r.customer_id
 )
 
 select * from final

@@ -20,15 +20,20 @@ as_of as (
   select * from int_as_of
 ),
 
+-- Points are bigint, not the hugeint sum() returns: DuckDB reads, sorts and writes hugeint several times
+-- slower, and the marts that sum these columns still get hugeint totals. A month's tier changes ride along:
+-- the tier its last change leaves (tier_to, kept even when null, as the as-of rule does).
 flows as (
   select
     customer_id,
     cast(date_trunc('month', occurred_at) as date) as month,
-    sum(points) filter (where event_type like 'earn_%') as earned,
-    sum(points) filter (where event_type = 'earn_purchase') as earned_purchase,
-    sum(points) filter (where event_type in ('earn_signin', 'earn_review', 'earn_share')) as earned_tasks,
-    sum(points) filter (where event_type = 'redeem') as redeemed,
-    sum(points) filter (where event_type = 'expire') as expired
+    cast(sum(points) filter (where event_type like 'earn_%') as bigint) as earned,
+    cast(sum(points) filter (where event_type = 'earn_purchase') as bigint) as earned_purchase,
+    cast(sum(points) filter (where event_type in ('earn_signin', 'earn_review', 'earn_share')) as bigint) as earned_tasks,
+    cast(sum(points) filter (where event_type = 'redeem') as bigint) as redeemed,
+    cast(sum(points) filter (where event_type = 'expire') as bigint) as expired,
+    count(*) filter (where event_type = 'tier_change') > 0 as tier_changed,
+    arg_max_null(tier_to, occurred_at) filter (where event_type = 'tier_change') as tier_to
   from events
   group by all
 ),
@@ -40,18 +45,8 @@ ledger_starts as (
   group by customer_id
 ),
 
-members as (
-  select
-    c.customer_id,
-    cast(date_trunc('month', least(c.signup_date, l.first_month)) as date) as first_month,
-    c.tier as crm_tier
-  from customers as c
-  left join ledger_starts as l on l.customer_id = c.customer_id
-  where c.is_member or l.customer_id is not null
-),
-
 tier_changes as (
-  select customer_id, occurred_at, tier_from, tier_to
+  select customer_id, occurred_at, tier_from
   from events
   where event_type = 'tier_change'
 ),
@@ -62,43 +57,49 @@ first_change as (
   group by customer_id
 ),
 
--- The tier a month's changes leave: tier_to of its last change (kept even when null, as the as-of rule does).
-month_tiers as (
+-- fallback_tier: the tier before any change (the first change's tier_from, else the CRM's tier, else 'none').
+members as (
   select
-    customer_id,
-    cast(date_trunc('month', occurred_at) as date) as month,
-    arg_max_null(tier_to, occurred_at) as tier_to
-  from tier_changes
-  where occurred_at is not null
-  group by all
+    c.customer_id,
+    cast(date_trunc('month', least(c.signup_date, l.first_month)) as date) as first_month,
+    l.first_month as ledger_first_month,
+    coalesce(fc.initial_tier, c.tier, 'none') as fallback_tier
+  from customers as c
+  left join ledger_starts as l on l.customer_id = c.customer_id
+  left join first_change as fc on fc.customer_id = c.customer_id
+  where c.is_member or l.customer_id is not null
 ),
 
 -- Balance and tier only change in months with ledger events, so they are computed on those months (and each
 -- member's first month) and carried over the quiet months in between, instead of on every member month.
-change_months as (
-  select customer_id, month from flows where month is not null
-  union
-  select customer_id, first_month from members
-),
-
+-- The first month is a ledger month unless the member signed up before the first event (or has none); only
+-- then does it need a row of its own.
 changes as (
   select
-    k.customer_id,
-    k.month,
-    m.crm_tier,
+    f.customer_id,
+    f.month,
+    m.fallback_tier,
     coalesce(f.earned, 0) as earned,
     coalesce(f.earned_purchase, 0) as earned_purchase,
     coalesce(f.earned_tasks, 0) as earned_tasks,
     coalesce(f.redeemed, 0) as redeemed,
     coalesce(f.expired, 0) as expired,
-    case when t.customer_id is not null then struct_pack(tier := t.tier_to) end as month_change,
-    cast(date_trunc('month', a.as_of_date) as date) as last_month
-  from change_months as k
-  inner join members as m on m.customer_id = k.customer_id
+    case when f.tier_changed then struct_pack(tier := f.tier_to) end as month_change
+  from flows as f
+  inner join members as m on m.customer_id = f.customer_id
   cross join as_of as a
-  left join flows as f on f.customer_id = k.customer_id and f.month = k.month
-  left join month_tiers as t on t.customer_id = k.customer_id and t.month = k.month
-  where a.as_of_date is not null and k.month >= m.first_month and k.month <= date_trunc('month', a.as_of_date)
+  where f.month >= m.first_month and f.month <= date_trunc('month', a.as_of_date)
+  union all
+  select
+    m.customer_id,
+    m.first_month as month,
+    m.fallback_tier,
+    0, 0, 0, 0, 0,
+    null
+  from members as m
+  cross join as_of as a
+  where (m.ledger_first_month is null or m.first_month < m.ledger_first_month)
+    and m.first_month <= date_trunc('month', a.as_of_date)
 ),
 
 states as (
@@ -110,8 +111,7 @@ states as (
     earned_tasks,
     redeemed,
     expired,
-    crm_tier,
-    last_month,
+    fallback_tier,
     sum(earned - redeemed - expired) over history as balance,
     -- the latest change up to this month; its tier_to may be null, which falls back like no change at all
     last_value(month_change ignore nulls) over history as last_change,
@@ -125,10 +125,10 @@ states as (
 tiered as (
   select
     s.*,
-    coalesce(s.last_change.tier, fc.initial_tier, s.crm_tier, 'none') as tier_at_month_end,
-    coalesce(s.next_change_month, s.last_month + interval 1 month) as next_month
+    coalesce(s.last_change.tier, s.fallback_tier) as tier_at_month_end,
+    coalesce(s.next_change_month, cast(date_trunc('month', a.as_of_date) as date) + interval 1 month) as next_month
   from states as s
-  left join first_change as fc on fc.customer_id = s.customer_id
+  cross join as_of as a
 ),
 
 -- Each change month stands for itself and the quiet months up to the next change (or the as-of month).
@@ -139,17 +139,15 @@ grid as (
   from tiered as t
 ),
 
--- Points are bigint, not the hugeint sum() returns: DuckDB reads and writes hugeint columns several times
--- slower, and the marts that sum these columns still get hugeint totals.
 final as (
   select
     customer_id,
     grid_month as month,
-    cast(case when grid_month = month then earned else 0 end as bigint) as earned,
-    cast(case when grid_month = month then earned_purchase else 0 end as bigint) as earned_purchase,
-    cast(case when grid_month = month then earned_tasks else 0 end as bigint) as earned_tasks,
-    cast(case when grid_month = month then redeemed else 0 end as bigint) as redeemed,
-    cast(case when grid_month = month then expired else 0 end as bigint) as expired,
+    case when grid_month = month then earned else 0 end as earned,
+    case when grid_month = month then earned_purchase else 0 end as earned_purchase,
+    case when grid_month = month then earned_tasks else 0 end as earned_tasks,
+    case when grid_month = month then redeemed else 0 end as redeemed,
+    case when grid_month = month then expired else 0 end as expired,
     cast(balance as bigint) as balance,
     tier_at_month_end
   from grid

@@ -1,5 +1,5 @@
 import type { TsModel } from "../../lib/models/ts-model.ts";
-import { extractTerms } from "../../lib/text/terms.ts";
+import { extractTerms, type Term } from "../../lib/text/terms.ts";
 
 /**
  * Words and two-word phrases of negative survey comments (NPS ≤ 6 or CSAT ≤ 2), Chinese and English.
@@ -22,8 +22,17 @@ export default {
       )`,
     );
     const appender = await db.createAppender(name);
+    // Segmenting is the slow part and many answers share a comment (canned phrases, "太慢了"), so each
+    // distinct text is segmented once per build.
+    const termsOf = new Map<string, Term[]>();
     for (const [responseId, comment] of reader.getRows()) {
-      for (const t of extractTerms(String(comment))) {
+      const text = String(comment);
+      let terms = termsOf.get(text);
+      if (terms === undefined) {
+        terms = extractTerms(text);
+        termsOf.set(text, terms);
+      }
+      for (const t of terms) {
         appender.appendVarchar(String(responseId));
         appender.appendVarchar(t.kind);
         appender.appendVarchar(t.term);

@@ -17,7 +17,8 @@ customers as (
   select * from stg_customers
 ),
 
-orders as (
+-- Read by two steps, each for a few columns: two narrow scans cost less than holding a copy of every order.
+orders as not materialized (
   select * from stg_orders
 ),
 
@@ -36,13 +37,14 @@ valid as (
      or (survey_type = 'csat' and score between 1 and 5)
 ),
 
+-- Only answers with an order in the window get a row here; the others have spent 0 in 0 orders.
 spend_before as (
   select
     v.response_id,
-    coalesce(sum(o.net_amount), 0) as spend_365d,
-    count(o.order_id) as orders_365d
+    sum(o.net_amount) as spend_365d,
+    count(*) as orders_365d
   from valid as v
-  left join orders as o
+  inner join orders as o
     on o.customer_id = v.customer_id
     and o.ordered_at < v.responded_at
     and o.ordered_at >= v.responded_at - interval 365 day
@@ -68,12 +70,12 @@ joined as (
     coalesce(c.region, 'unknown') as region,
     coalesce(o.channel, t.channel, 'unknown') as channel,
     case
-      when sb.spend_365d > cfg.core_annual_spend and sb.orders_365d >= cfg.core_min_orders then 'core'
-      when sb.spend_365d > cfg.potential_annual_spend or sb.orders_365d >= 2 then 'potential'
+      when coalesce(sb.spend_365d, 0) > cfg.core_annual_spend and coalesce(sb.orders_365d, 0) >= cfg.core_min_orders then 'core'
+      when coalesce(sb.spend_365d, 0) > cfg.potential_annual_spend or coalesce(sb.orders_365d, 0) >= 2 then 'potential'
       else 'basic'
     end as value_tier
   from valid as v
-  inner join spend_before as sb on sb.response_id = v.response_id
+  left join spend_before as sb on sb.response_id = v.response_id
   cross join config as cfg
   left join customers as c on c.customer_id = v.customer_id
   left join orders as o on o.order_id = v.order_id

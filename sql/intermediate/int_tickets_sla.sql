@@ -17,7 +17,7 @@
 -- callback_within_window: resolved and called back within callback_hours (24) after resolved_at; NULL if open.
 -- is_repeat_complaint: a complaint whose customer complained before within repeat_complaint_days (30).
 -- window: every loaded ticket; open clocks run to int_as_of.as_of_at.
-with tickets as (
+with tickets as not materialized (
   select * from stg_tickets
 ),
 
@@ -41,13 +41,14 @@ config as (
   select * from config_metrics
 ),
 
+-- Only tickets with an order in the window get a row here; the others have spent 0 in 0 orders.
 spend_before as (
   select
     t.ticket_id,
-    coalesce(sum(o.net_amount), 0) as spend_365d,
-    count(o.order_id) as orders_365d
+    sum(o.net_amount) as spend_365d,
+    count(*) as orders_365d
   from tickets as t
-  left join orders as o
+  inner join orders as o
     on o.customer_id = t.customer_id
     and o.ordered_at < t.created_at
     and o.ordered_at >= t.created_at - interval 365 day
@@ -59,13 +60,27 @@ tiered as (
   select
     t.*,
     case
-      when s.spend_365d > c.core_annual_spend and s.orders_365d >= c.core_min_orders then 'core'
-      when s.spend_365d > c.potential_annual_spend or s.orders_365d >= 2 then 'potential'
+      when coalesce(s.spend_365d, 0) > c.core_annual_spend and coalesce(s.orders_365d, 0) >= c.core_min_orders then 'core'
+      when coalesce(s.spend_365d, 0) > c.potential_annual_spend or coalesce(s.orders_365d, 0) >= 2 then 'potential'
       else 'basic'
     end as value_tier_at_ticket
   from tickets as t
-  inner join spend_before as s on s.ticket_id = t.ticket_id
+  left join spend_before as s on s.ticket_id = t.ticket_id
   cross join config as c
+),
+
+-- Each complaint's gap to the same customer's previous complaint, on the complaints alone (a narrow window
+-- instead of one over every ticket with all its columns).
+complaint_gaps as (
+  select
+    ticket_id,
+    date_diff(
+      'second',
+      lag(created_at) over (partition by customer_id order by created_at, ticket_id),
+      created_at
+    ) as seconds_since_previous
+  from tickets
+  where is_complaint
 ),
 
 clocks as (
@@ -104,9 +119,11 @@ clocks as (
     c.callback_hours,
     c.max_contacts_to_resolve,
     c.repeat_complaint_days,
-    c.sla_business_hours
+    c.sla_business_hours,
+    g.seconds_since_previous
   from tiered as t
   left join business as b on b.ticket_id = t.ticket_id
+  left join complaint_gaps as g on g.ticket_id = t.ticket_id
   left join customers as cu on cu.customer_id = t.customer_id
   cross join as_of as a
   cross join config as c
@@ -136,14 +153,7 @@ outcomes as (
         and callback_at >= resolved_at
         and callback_at <= resolved_at + to_minutes(cast(round(callback_hours * 60) as bigint))
     end as callback_within_window,
-    is_complaint and coalesce(
-      date_diff(
-        'second',
-        lag(created_at) over (partition by customer_id, is_complaint order by created_at, ticket_id),
-        created_at
-      ) <= repeat_complaint_days * 86400,
-      false
-    ) as is_repeat_complaint
+    is_complaint and coalesce(seconds_since_previous <= repeat_complaint_days * 86400, false) as is_repeat_complaint
   from clocks
 ),
 

@@ -13,37 +13,38 @@ surveys as (
   select * from int_surveys_enriched where survey_type = 'csat' and ticket_id is not null
 ),
 
-periods as (
-  select *, 'month' as period_type, month as period_start from tickets
-  union all
-  select *, 'quarter' as period_type, quarter as period_start from tickets
-),
-
+-- Month and quarter as two grouping sets of one pass (grouping(month) = 1 marks the quarter rows).
 ticket_stats as (
   select
-    period_type,
-    period_start,
+    case when grouping(month) = 0 then 'month' else 'quarter' end as period_type,
+    case when grouping(month) = 0 then month else quarter end as period_start,
     agent_id,
     count(*) as tickets,
     count(*) filter (where praised) as praise_count,
     count(*) filter (where is_resolved) as resolved,
     count(*) filter (where response_status = 'met') as responses_met,
     count(*) filter (where response_status = 'breached') as responses_breached
-  from periods
-  group by all
+  from tickets
+  group by grouping sets ((month, agent_id), (quarter, agent_id))
+),
+
+-- Each CSAT answer on the ticket it followed, counted in that ticket's month and quarter.
+ticket_answers as (
+  select t.month, t.quarter, t.agent_id, s.score, s.csat_satisfied
+  from tickets as t
+  inner join surveys as s on s.ticket_id = t.ticket_id
 ),
 
 csat_stats as (
   select
-    p.period_type,
-    p.period_start,
-    p.agent_id,
+    case when grouping(month) = 0 then 'month' else 'quarter' end as period_type,
+    case when grouping(month) = 0 then month else quarter end as period_start,
+    agent_id,
     count(*) as csat_responses,
-    avg(s.score) as csat_mean,
-    count(*) filter (where s.csat_satisfied) / count(*)::double as csat_share
-  from periods as p
-  inner join surveys as s on s.ticket_id = p.ticket_id
-  group by all
+    avg(score) as csat_mean,
+    count(*) filter (where csat_satisfied) / count(*)::double as csat_share
+  from ticket_answers
+  group by grouping sets ((month, agent_id), (quarter, agent_id))
 ),
 
 joined as (

@@ -13,27 +13,40 @@ customers as (
   select * from stg_customers
 ),
 
+-- Membership travels as a flag and becomes its label once per group, not once per order.
 joined as (
   select
-    o.*,
-    case when coalesce(c.is_member, false) then 'member' else 'non_member' end as membership,
+    o.customer_id,
+    o.status,
+    o.net_amount,
+    coalesce(c.is_member, false) as is_member,
     cast(date_trunc('month', o.ordered_at) as date) as month
   from orders as o
   left join customers as c on c.customer_id = o.customer_id
 ),
 
+aggregated as (
+  select
+    month,
+    is_member,
+    count(distinct customer_id) as buying_customers,
+    count(*) filter (where status <> 'cancelled') as orders,
+    sum(net_amount) as revenue
+  from joined
+  group by all
+),
+
 final as (
   select
     month,
-    membership,
-    count(distinct customer_id) as buying_customers,
-    count(*) filter (where status <> 'cancelled') as orders,
-    sum(net_amount) as revenue,
-    sum(net_amount) / count(distinct customer_id) as revenue_per_buying_customer,
-    count(*) filter (where status <> 'cancelled') / count(distinct customer_id)::double as orders_per_buying_customer,
-    sum(net_amount) / nullif(count(*) filter (where status <> 'cancelled'), 0) as average_order_value
-  from joined
-  group by all
+    case when is_member then 'member' else 'non_member' end as membership,
+    buying_customers,
+    orders,
+    revenue,
+    revenue / buying_customers as revenue_per_buying_customer,
+    orders / buying_customers::double as orders_per_buying_customer,
+    revenue / nullif(orders, 0) as average_order_value
+  from aggregated
 )
 
 select * from final

@@ -38,68 +38,84 @@ customer_slices as (
   from customers
 ),
 
-order_facts as (
+-- Each source is summed per finest slice on its own (orders, the big one, with only its two measures), and the
+-- three sets of cells are then added up: tens of thousands of rows instead of every fact. A fact whose customer
+-- is not in the CRM has null slices here; cells names them '(unknown)'.
+order_cells as (
   select
-    date_trunc('month', order_date)::date as month, customer_id,
-    net_amount as revenue, (status <> 'cancelled')::int as orders,
+    date_trunc('month', o.order_date)::date as month,
+    s.customer_type,
+    s.tier,
+    s.acquisition_channel,
+    s.region,
+    sum(o.net_amount) as revenue,
+    sum((o.status <> 'cancelled')::int) as orders,
     0 as nps_n, 0 as promoters, 0 as detractors, 0 as csat_n, 0 as csat_satisfied, 0 as csat_score,
     0 as tickets, 0 as complaints, 0 as complaints_resolved, 0 as responded_in_sla
-  from orders
+  from orders as o
+  left join customer_slices as s on s.customer_id = o.customer_id
+  where o.order_date is not null
+  group by all
 ),
 
-survey_facts as (
+survey_cells as (
   select
-    date_trunc('month', responded_at)::date as month, customer_id, 0 as revenue, 0 as orders,
-    (survey_type = 'nps')::int as nps_n,
-    (survey_type = 'nps' and score >= 9)::int as promoters,
-    (survey_type = 'nps' and score <= 6)::int as detractors,
-    (survey_type = 'csat')::int as csat_n,
-    (survey_type = 'csat' and score >= 4)::int as csat_satisfied,
-    case when survey_type = 'csat' then score else 0 end as csat_score,
+    date_trunc('month', r.responded_at)::date as month,
+    s.customer_type,
+    s.tier,
+    s.acquisition_channel,
+    s.region,
+    0 as revenue, 0 as orders,
+    sum((r.survey_type = 'nps')::int) as nps_n,
+    sum((r.survey_type = 'nps' and r.score >= 9)::int) as promoters,
+    sum((r.survey_type = 'nps' and r.score <= 6)::int) as detractors,
+    sum((r.survey_type = 'csat')::int) as csat_n,
+    sum((r.survey_type = 'csat' and r.score >= 4)::int) as csat_satisfied,
+    sum(case when r.survey_type = 'csat' then r.score else 0 end) as csat_score,
     0 as tickets, 0 as complaints, 0 as complaints_resolved, 0 as responded_in_sla
-  from survey_responses
+  from survey_responses as r
+  left join customer_slices as s on s.customer_id = r.customer_id
+  where r.responded_at is not null
+  group by all
 ),
 
-ticket_facts as (
+ticket_cells as (
   select
-    date_trunc('month', t.created_at)::date as month, t.customer_id, 0 as revenue, 0 as orders,
-    0 as nps_n, 0 as promoters, 0 as detractors, 0 as csat_n, 0 as csat_satisfied, 0 as csat_score,
-    1 as tickets,
-    t.is_complaint::int as complaints,
-    (t.is_complaint and t.resolved_at is not null)::int as complaints_resolved,
-    coalesce(date_diff('minute', t.created_at, t.first_response_at) <= c.first_response_minutes, false)::int as responded_in_sla
+    date_trunc('month', t.created_at)::date as month,
+    s.customer_type,
+    s.tier,
+    s.acquisition_channel,
+    s.region,
+    0 as revenue, 0 as orders, 0 as nps_n, 0 as promoters, 0 as detractors, 0 as csat_n, 0 as csat_satisfied,
+    0 as csat_score,
+    count(*) as tickets,
+    sum(t.is_complaint::int) as complaints,
+    sum((t.is_complaint and t.resolved_at is not null)::int) as complaints_resolved,
+    sum(coalesce(date_diff('minute', t.created_at, t.first_response_at) <= c.first_response_minutes, false)::int)
+      as responded_in_sla
   from tickets as t
+  left join customer_slices as s on s.customer_id = t.customer_id
   cross join config as c
+  where t.created_at is not null
+  group by all
 ),
 
 facts as (
-  select * from order_facts
+  select * from order_cells
   union all by name
-  select * from survey_facts
+  select * from survey_cells
   union all by name
-  select * from ticket_facts
+  select * from ticket_cells
 ),
 
-joined as (
-  select
-    f.*,
-    coalesce(s.customer_type, '(unknown)') as customer_type,
-    coalesce(s.tier, '(unknown)') as tier,
-    coalesce(s.acquisition_channel, '(unknown)') as acquisition_channel,
-    coalesce(s.region, '(unknown)') as region
-  from facts as f
-  left join customer_slices as s using (customer_id)
-  where f.month is not null
-),
-
--- The finest slice first: the eight grouping sets below then add up a few thousand cells instead of every fact.
+-- The finest slice: the eight grouping sets below add up these few thousand cells.
 cells as (
   select
     month,
-    customer_type,
-    tier,
-    acquisition_channel,
-    region,
+    coalesce(customer_type, '(unknown)') as customer_type,
+    coalesce(tier, '(unknown)') as tier,
+    coalesce(acquisition_channel, '(unknown)') as acquisition_channel,
+    coalesce(region, '(unknown)') as region,
     sum(revenue) as revenue,
     sum(orders) as orders,
     sum(nps_n) as nps_n,
@@ -112,8 +128,8 @@ cells as (
     sum(complaints) as complaints,
     sum(complaints_resolved) as complaints_resolved,
     sum(responded_in_sla) as responded_in_sla
-  from joined
-  group by month, customer_type, tier, acquisition_channel, region
+  from facts
+  group by all
 ),
 
 sliced as (

@@ -17,39 +17,45 @@ as_of as (
   select * from int_as_of
 ),
 
+-- Only customers who bought in their first year get a row here; the others are worth 0.
+first_year_spend as (
+  select
+    c.customer_id,
+    sum(o.net_amount) as revenue
+  from customers as c
+  inner join orders as o
+    on o.customer_id = c.customer_id
+    and o.order_date >= c.signup_date
+    and o.order_date < c.signup_date + 365
+  group by c.customer_id
+),
+
 first_year as (
   select
     c.customer_id,
     c.signup_date,
+    cast(date_trunc('month', c.signup_date) as date) as signup_month,
+    cast(date_trunc('quarter', c.signup_date) as date) as signup_quarter,
     c.referrer_id is not null as is_referred,
     c.referrer_id,
-    coalesce(sum(o.net_amount), 0) as first_year_revenue
+    coalesce(r.revenue, 0) as first_year_revenue
   from customers as c
-  left join orders as o
-    on o.customer_id = c.customer_id
-    and o.order_date >= c.signup_date
-    and o.order_date < c.signup_date + 365
-  group by all
+  left join first_year_spend as r on r.customer_id = c.customer_id
 ),
 
-periods as (
-  select *, 'month' as period_type, cast(date_trunc('month', signup_date) as date) as period_start from first_year
-  union all
-  select *, 'quarter' as period_type, cast(date_trunc('quarter', signup_date) as date) as period_start from first_year
-),
-
+-- Month and quarter as two grouping sets of one pass (grouping(signup_month) = 1 marks the quarter rows).
 aggregated as (
   select
-    period_type,
-    period_start,
+    case when grouping(signup_month) = 0 then 'month' else 'quarter' end as period_type,
+    case when grouping(signup_month) = 0 then signup_month else signup_quarter end as period_start,
     count(*) as new_customers,
     count(*) filter (where is_referred) as referred_new_customers,
     count(distinct referrer_id) as referrers,
     avg(first_year_revenue) filter (where is_referred) as referred_revenue_per_customer,
     avg(first_year_revenue) filter (where not is_referred) as other_revenue_per_customer,
     max(signup_date) as last_signup
-  from periods
-  group by all
+  from first_year
+  group by grouping sets ((signup_month), (signup_quarter))
 ),
 
 final as (

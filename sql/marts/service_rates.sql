@@ -19,52 +19,120 @@ with tickets as (
   select * from int_tickets_sla
 ),
 
-periods as (
-  select *, 'month' as period_type, month as period_start from tickets
-  union all
-  select *, 'quarter' as period_type, quarter as period_start from tickets
-),
-
-fanned as (
-  select p.*, d.dimension, d.segment
-  from periods as p
-  cross join lateral (
-    values
-      ('all', 'all'),
-      ('touchpoint', p.touchpoint),
-      ('channel', p.channel),
-      ('severity', p.severity),
-      ('customer_type', p.customer_type),
-      ('value_tier', p.value_tier_at_ticket),
-      ('category', p.category)
-  ) as d(dimension, segment)
-),
-
-aggregated as (
+-- The counts add up, so they are taken per finest cell first (some twelve thousand at l scale) and the
+-- splits below add up cells instead of tickets.
+cells as (
   select
-    f.period_type,
-    f.period_start,
-    f.dimension,
-    f.segment,
+    month, quarter, touchpoint, channel, severity, customer_type, value_tier_at_ticket, category,
     count(*) as tickets,
-    count(*) filter (where f.response_status = 'met') as responses_met,
-    count(*) filter (where f.response_status = 'breached') as responses_breached,
-    count(*) filter (where f.response_status = 'pending') as responses_pending,
-    count(f.first_response_at) as responded,
-    count(*) filter (where f.answered_within_default) as responded_within_default,
-    median(f.first_response_minutes) as median_first_response_minutes,
-    count(*) filter (where f.is_complaint) as complaints,
-    count(*) filter (where f.is_complaint and f.is_resolved) as complaints_resolved,
-    count(*) filter (where f.is_complaint and f.resolution_status = 'met') as complaints_resolution_met,
-    count(*) filter (where f.is_complaint and f.resolution_status = 'breached') as complaints_resolution_breached,
-    median(f.resolution_hours) filter (where f.is_complaint) as median_resolution_hours,
-    count(*) filter (where f.is_resolved) as resolved,
-    count(*) filter (where f.resolved_within_max_contacts) as resolved_within_contacts,
-    count(*) filter (where f.callback_within_window) as callbacks_within_window,
-    count(*) filter (where f.was_reopened) as reopened,
-    count(*) filter (where f.is_repeat_complaint) as repeat_complaints
-  from fanned as f
-  group by f.period_type, f.period_start, f.dimension, f.segment
+    count(*) filter (where response_status = 'met') as responses_met,
+    count(*) filter (where response_status = 'breached') as responses_breached,
+    count(*) filter (where response_status = 'pending') as responses_pending,
+    count(first_response_at) as responded,
+    count(*) filter (where answered_within_default) as responded_within_default,
+    count(*) filter (where is_complaint) as complaints,
+    count(*) filter (where is_complaint and is_resolved) as complaints_resolved,
+    count(*) filter (where is_complaint and resolution_status = 'met') as complaints_resolution_met,
+    count(*) filter (where is_complaint and resolution_status = 'breached') as complaints_resolution_breached,
+    count(*) filter (where is_resolved) as resolved,
+    count(*) filter (where resolved_within_max_contacts) as resolved_within_contacts,
+    count(*) filter (where callback_within_window) as callbacks_within_window,
+    count(*) filter (where was_reopened) as reopened,
+    count(*) filter (where is_repeat_complaint) as repeat_complaints
+  from tickets
+  group by all
+),
+
+-- One grouping set per period (month, quarter) × split; 'all' is the period alone. Sums of counts are cast
+-- back to the bigint a count is.
+counted as (
+  select
+    grouping_id(month, quarter, touchpoint, channel, severity, customer_type, value_tier_at_ticket, category) as grouping_set,
+    month, quarter, touchpoint, channel, severity, customer_type, value_tier_at_ticket, category,
+    cast(sum(tickets) as bigint) as tickets,
+    cast(sum(responses_met) as bigint) as responses_met,
+    cast(sum(responses_breached) as bigint) as responses_breached,
+    cast(sum(responses_pending) as bigint) as responses_pending,
+    cast(sum(responded) as bigint) as responded,
+    cast(sum(responded_within_default) as bigint) as responded_within_default,
+    cast(sum(complaints) as bigint) as complaints,
+    cast(sum(complaints_resolved) as bigint) as complaints_resolved,
+    cast(sum(complaints_resolution_met) as bigint) as complaints_resolution_met,
+    cast(sum(complaints_resolution_breached) as bigint) as complaints_resolution_breached,
+    cast(sum(resolved) as bigint) as resolved,
+    cast(sum(resolved_within_contacts) as bigint) as resolved_within_contacts,
+    cast(sum(callbacks_within_window) as bigint) as callbacks_within_window,
+    cast(sum(reopened) as bigint) as reopened,
+    cast(sum(repeat_complaints) as bigint) as repeat_complaints
+  from cells
+  group by grouping sets (
+    (month), (month, touchpoint), (month, channel), (month, severity), (month, customer_type),
+    (month, value_tier_at_ticket), (month, category),
+    (quarter), (quarter, touchpoint), (quarter, channel), (quarter, severity), (quarter, customer_type),
+    (quarter, value_tier_at_ticket), (quarter, category)
+  )
+),
+
+-- Medians do not add up: they come from the tickets themselves, in the same grouping sets.
+medians as (
+  select
+    grouping_id(month, quarter, touchpoint, channel, severity, customer_type, value_tier_at_ticket, category) as grouping_set,
+    month, quarter, touchpoint, channel, severity, customer_type, value_tier_at_ticket, category,
+    median(first_response_minutes) as median_first_response_minutes,
+    median(resolution_hours) filter (where is_complaint) as median_resolution_hours
+  from tickets
+  group by grouping sets (
+    (month), (month, touchpoint), (month, channel), (month, severity), (month, customer_type),
+    (month, value_tier_at_ticket), (month, category),
+    (quarter), (quarter, touchpoint), (quarter, channel), (quarter, severity), (quarter, customer_type),
+    (quarter, value_tier_at_ticket), (quarter, category)
+  )
+),
+
+joined as (
+  select
+    c.*,
+    m.median_first_response_minutes,
+    m.median_resolution_hours
+  from counted as c
+  inner join medians as m
+    on m.grouping_set = c.grouping_set
+    and m.month is not distinct from c.month
+    and m.quarter is not distinct from c.quarter
+    and m.touchpoint is not distinct from c.touchpoint
+    and m.channel is not distinct from c.channel
+    and m.severity is not distinct from c.severity
+    and m.customer_type is not distinct from c.customer_type
+    and m.value_tier_at_ticket is not distinct from c.value_tier_at_ticket
+    and m.category is not distinct from c.category
+),
+
+-- grouping_id has one bit per split column, set when the grouping set leaves the column out:
+-- month 128, quarter 64, touchpoint 32, channel 16, severity 8, customer_type 4, value_tier_at_ticket 2, category 1.
+labelled as (
+  select
+    case when grouping_set & 128 = 0 then 'month' else 'quarter' end as period_type,
+    case when grouping_set & 128 = 0 then month else quarter end as period_start,
+    case
+      when grouping_set & 32 = 0 then 'touchpoint'
+      when grouping_set & 16 = 0 then 'channel'
+      when grouping_set & 8 = 0 then 'severity'
+      when grouping_set & 4 = 0 then 'customer_type'
+      when grouping_set & 2 = 0 then 'value_tier'
+      when grouping_set & 1 = 0 then 'category'
+      else 'all'
+    end as dimension,
+    case
+      when grouping_set & 32 = 0 then touchpoint
+      when grouping_set & 16 = 0 then channel
+      when grouping_set & 8 = 0 then severity
+      when grouping_set & 4 = 0 then customer_type
+      when grouping_set & 2 = 0 then value_tier_at_ticket
+      when grouping_set & 1 = 0 then category
+      else 'all'
+    end as segment,
+    *
+  from joined
 ),
 
 final as (
@@ -88,7 +156,7 @@ final as (
     reopened,
     repeat_complaints,
     repeat_complaints / nullif(complaints, 0)::double as repeat_complaint_rate
-  from aggregated
+  from labelled
 )
 
 select * from final
