@@ -455,7 +455,7 @@ export interface IntCampaignOutcomes {
   redemption_cost: number;
 }
 
-/** Days a customer was active, for churn: a purchase, or an interaction (survey response, ticket opened, or loyalty sign-in / review / share / redemption). Only customers with a purchase, from their first purchase on. Grain: one row per customer and active day. Built from sql/intermediate/int_customer_activity_days.sql. */
+/** Days a customer was active, for churn: a purchase, or an interaction (survey response, ticket opened, or loyalty sign-in / review / share / redemption). Only customers with a purchase, from their first purchase on. A view: int_customer_activity_timelines stores the same days as one list per customer. Grain: one row per customer and active day. Built from sql/intermediate/int_customer_activity_days.sql. */
 export interface IntCustomerActivityDays {
   /** Customer id. */
   customer_id: string;
@@ -491,6 +491,20 @@ export interface IntCustomerActivitySpells {
   next_activity_date: string | null;
   /** First purchase after the spell, if any. */
   next_purchase_date: string | null;
+}
+
+/** Each CRM customer's activity days from their first purchase on, as ordered lists: activity_dates (each day with a purchase or an interaction — survey response, ticket opened, loyalty sign-in / review / share / redemption — once, ascending), has_purchase and has_interaction (what happened on the day at the same position) and purchase_dates (the purchase days alone, ascending). int_customer_activity_days is the same data one row per day; the customer-value models read these lists. Grain: one row per CRM customer with a purchase. Built from sql/intermediate/int_customer_activity_timelines.sql. */
+export interface IntCustomerActivityTimelines {
+  /** CRM customer id. */
+  customer_id: string;
+  /** Days with a purchase or an interaction, ascending, each once; the first is the first purchase. */
+  activity_dates: string[];
+  /** has_purchase[i]: a purchase on activity_dates[i]. */
+  has_purchase: boolean[];
+  /** has_interaction[i]: an interaction on activity_dates[i]. */
+  has_interaction: boolean[];
+  /** Purchase days, ascending (the customer's rows of int_customer_purchase_days). */
+  purchase_dates: string[];
 }
 
 /** Predicted customer lifetime value (BG/NBD for repeat purchases, Gamma-Gamma for spend), refitted by maximum likelihood at every build on all purchases up to int_as_of.as_of_date (see docs/clv.md). A transaction is a purchase day: orders neither cancelled nor refunded, same-day orders merged into one worth their summed net_amount. x = frequency = transactions − 1 (repeat purchase days); t_x = recency_weeks = (last − first purchase day) / 7; T = age_weeks = (as-of date − first purchase day) / 7; avg_repeat_value = mean value of the repeat transactions (the first excluded). Fits: each customer type (stg_customers.customer_type ToC, ToB) with at least 50 customers with a repeat purchase gets its own BG/NBD and Gamma-Gamma fit; everyone else is scored by a pooled fit over all customers (model_segment 'all'). Parameters, standard errors and convergence per segment are in clv_model_parameters. p_alive = 1 / (1 + [x > 0]·a/(b + x − 1)·((α + T)/(α + t_x))^(r + x)) (FHL 2005 eq. 11). predicted_purchases = E[Y(h) | x, t_x, T] (FHL 2005 eq. 10) over h = clv_horizon_months months (365.25/12/7 weeks each). predicted_avg_spend = p(v + m·x)/(p·x + q − 1), the population mean p·v/(q − 1) when x = 0. predicted_clv = clv_margin × predicted_avg_spend × Σ_k (E[Y(k months)] − E[Y(k − 1 months)]) × (1 + clv_annual_discount_rate)^(−k/12), k = 1 … clv_horizon_months. Grain: one row per customer with at least one purchase day on or before the as-of date. Built from sql/intermediate/int_customer_clv_predicted.ts. */
@@ -1294,6 +1308,7 @@ export interface Database {
   int_campaign_outcomes: IntCampaignOutcomes;
   int_customer_activity_days: IntCustomerActivityDays;
   int_customer_activity_spells: IntCustomerActivitySpells;
+  int_customer_activity_timelines: IntCustomerActivityTimelines;
   int_customer_clv_predicted: IntCustomerClvPredicted;
   int_customer_orders_summarized: IntCustomerOrdersSummarized;
   int_customer_purchase_days: IntCustomerPurchaseDays;

@@ -5,53 +5,19 @@
 --          bookkeeping, not the customer acting). Only customers with a purchase, and only from their
 --          first purchase date on: churn is measured for people who became customers.
 -- window: all loaded history
-with customers as (
-  select * from int_customer_orders_summarized
-),
-
-purchase_days as (
-  select * from int_customer_purchase_days
-),
-
-survey_responses as (
-  select * from stg_survey_responses
-),
-
-tickets as (
-  select * from stg_tickets
-),
-
-loyalty_events as (
-  select * from stg_loyalty_events
-),
-
-events as (
-  select customer_id, purchase_date as activity_date, true as is_purchase from purchase_days
-  union all
-  select customer_id, cast(responded_at as date), false from survey_responses
-  union all
-  select customer_id, cast(created_at as date), false from tickets
-  union all
-  select customer_id, cast(occurred_at as date), false
-  from loyalty_events
-  where event_type in ('earn_signin', 'earn_review', 'earn_share', 'redeem')
-),
-
-customer_events as (
-  select events.*
-  from events
-  inner join customers on customers.customer_id = events.customer_id
-  where events.activity_date >= customers.first_purchase_date
+-- A view: the days are stored once, as per-customer lists in int_customer_activity_timelines (which the
+-- customer-value models read); this is the same data one row per day.
+with timelines as (
+  select * from int_customer_activity_timelines
 ),
 
 final as (
   select
     customer_id,
-    activity_date,
-    bool_or(is_purchase) as has_purchase,
-    bool_or(not is_purchase) as has_interaction
-  from customer_events
-  group by customer_id, activity_date
+    unnest(activity_dates) as activity_date,
+    unnest(has_purchase) as has_purchase,
+    unnest(has_interaction) as has_interaction
+  from timelines
 )
 
 select * from final

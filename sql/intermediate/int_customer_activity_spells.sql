@@ -5,8 +5,10 @@
 --          int_customer_activity_days) before or on t is churn_days or more days earlier. is_churned =
 --          churn_date ≤ as_of_date. next_purchase_date = first purchase after the spell (win-back).
 -- window: all loaded history up to as_of_date
-with activity_days as (
-  select * from int_customer_activity_days
+-- The days come as one ordered list per customer (int_customer_activity_timelines): walking a customer's
+-- list is much cheaper than window functions over every activity day.
+with timelines as (
+  select * from int_customer_activity_timelines
 ),
 
 customers as (
@@ -21,53 +23,56 @@ config as (
   select cast(churn_days as integer) as churn_days from config_metrics
 ),
 
-gaps as (
+-- A spell starts on the first activity day and on every day more than churn_days after the one before
+-- (starts holds their positions in activity_dates).
+spell_starts as (
   select
-    activity_days.customer_id,
-    activity_days.activity_date,
-    activity_days.has_purchase,
-    case
-      when activity_days.activity_date > lag(activity_days.activity_date) over (
-        partition by activity_days.customer_id order by activity_days.activity_date
-      ) + config.churn_days then 1
-      else 0
-    end as starts_spell,
+    timelines.customer_id,
+    timelines.activity_dates,
+    timelines.has_purchase,
+    list_filter(
+      range(1, len(timelines.activity_dates) + 1),
+      lambda i: i = 1 or timelines.activity_dates[i] - timelines.activity_dates[i - 1] > config.churn_days
+    ) as starts,
     config.churn_days
-  from activity_days
+  from timelines
   cross join config
 ),
 
+-- One row per spell, with the positions of its first and last day: a spell ends the day before the next
+-- one starts, the last one on the last activity day.
 numbered as (
   select
-    *,
-    1 + sum(starts_spell) over (
-      partition by customer_id order by activity_date rows between unbounded preceding and current row
-    ) as spell_number
-  from gaps
+    customer_id,
+    activity_dates,
+    has_purchase,
+    churn_days,
+    starts,
+    unnest(starts) as first_day,
+    unnest(range(1, len(starts) + 1)) as spell_number
+  from spell_starts
 ),
 
-grouped as (
+bounded as (
+  select
+    *,
+    coalesce(starts[spell_number + 1] - 1, len(activity_dates)) as last_day
+  from numbered
+),
+
+-- The next activity starts the next spell; the next purchase is the first purchase day after the spell.
+spells as (
   select
     customer_id,
     spell_number,
-    min(activity_date) as spell_start,
-    max(activity_date) as last_activity_date,
-    count(*) as activity_days,
-    count(*) filter (where has_purchase) as purchase_days,
-    min(activity_date) filter (where has_purchase) as first_purchase_in_spell,
-    any_value(churn_days) as churn_days
-  from numbered
-  group by customer_id, spell_number
-),
-
--- The next activity starts the next spell; the next purchase is the first purchase of any later spell.
-spells as (
-  select
-    *,
-    lead(spell_start) over later as next_activity_date,
-    min(first_purchase_in_spell) over (later rows between 1 following and unbounded following) as next_purchase_date
-  from grouped
-  window later as (partition by customer_id order by spell_number)
+    activity_dates[first_day] as spell_start,
+    activity_dates[last_day] as last_activity_date,
+    last_day - first_day + 1 as activity_days,
+    len(list_filter(has_purchase[first_day:last_day], lambda purchased: purchased)) as purchase_days,
+    activity_dates[last_day + 1] as next_activity_date,
+    activity_dates[last_day + list_position(has_purchase[last_day + 1:], true)] as next_purchase_date,
+    churn_days
+  from bounded
 ),
 
 final as (
@@ -78,7 +83,8 @@ final as (
     customers.tier,
     customers.first_purchase_date,
     customers.cohort_month,
-    spells.spell_number,
+    -- hugeint, the type this column has always had (it used to come from a running sum)
+    cast(spells.spell_number as hugeint) as spell_number,
     spells.spell_start,
     spells.last_activity_date,
     spells.activity_days,

@@ -15,8 +15,8 @@ orders as (
   select * from int_orders_classified
 ),
 
-purchase_days as (
-  select * from int_customer_purchase_days
+timelines as (
+  select * from int_customer_activity_timelines
 ),
 
 as_of as (
@@ -34,16 +34,16 @@ order_totals as (
   group by customer_id
 ),
 
+-- Purchase days come in order, one list per customer with a purchase.
 purchase_totals as (
   select
-    customer_id,
-    count(*) as purchase_days,
-    count(*) filter (where purchase_date > as_of.as_of_date - 365) as purchase_days_365d,
-    min(purchase_date) as first_purchase_date,
-    max(purchase_date) as last_purchase_date
-  from purchase_days
+    timelines.customer_id,
+    len(timelines.purchase_dates) as purchase_days,
+    len(list_filter(timelines.purchase_dates, lambda day: day > as_of.as_of_date - 365)) as purchase_days_365d,
+    timelines.purchase_dates[1] as first_purchase_date,
+    timelines.purchase_dates[-1] as last_purchase_date
+  from timelines
   cross join as_of
-  group by customer_id
 ),
 
 final as (

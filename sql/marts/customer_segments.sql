@@ -22,12 +22,8 @@ with customers as (
   select * from int_customer_orders_summarized
 ),
 
-purchase_days as (
-  select * from int_customer_purchase_days
-),
-
-activity_days as (
-  select * from int_customer_activity_days
+timelines as (
+  select * from int_customer_activity_timelines
 ),
 
 as_of as (
@@ -46,26 +42,23 @@ config as (
   from config_metrics
 ),
 
-last_activity as (
+-- One row per customer with a purchase: the last activity day and the purchase days in the two decline
+-- windows, read from the ordered day lists.
+recent_activity as (
   select
-    customer_id,
-    max(activity_date) as last_activity_date
-  from activity_days
-  group by customer_id
-),
-
-recent_purchases as (
-  select
-    purchase_days.customer_id,
-    count(*) filter (where purchase_days.purchase_date > as_of.as_of_date - config.decline_window_days) as purchase_days_recent,
-    count(*) filter (
-      where purchase_days.purchase_date <= as_of.as_of_date - config.decline_window_days
-      and purchase_days.purchase_date > as_of.as_of_date - 2 * config.decline_window_days
-    ) as purchase_days_prior
-  from purchase_days
+    timelines.customer_id,
+    timelines.activity_dates[-1] as last_activity_date,
+    len(list_filter(
+      timelines.purchase_dates,
+      lambda day: day > as_of.as_of_date - config.decline_window_days
+    )) as purchase_days_recent,
+    len(list_filter(
+      timelines.purchase_dates,
+      lambda day: day <= as_of.as_of_date - config.decline_window_days and day > as_of.as_of_date - 2 * config.decline_window_days
+    )) as purchase_days_prior
+  from timelines
   cross join as_of
   cross join config
-  group by purchase_days.customer_id
 ),
 
 measured as (
@@ -76,20 +69,19 @@ measured as (
     customers.tier,
     customers.first_purchase_date,
     customers.last_purchase_date,
-    last_activity.last_activity_date,
+    recent_activity.last_activity_date,
     cast(as_of.as_of_date - customers.last_purchase_date as bigint) as recency_days,
     customers.purchase_days as frequency,
     customers.net_revenue as monetary,
     customers.net_revenue_365d,
     customers.purchase_days_365d,
     cast(date_sub('month', customers.first_purchase_date, as_of.as_of_date) as bigint) as months_since_first_purchase,
-    cast(as_of.as_of_date - last_activity.last_activity_date as bigint) as days_since_last_activity,
-    coalesce(recent_purchases.purchase_days_recent, 0) as purchase_days_recent,
-    coalesce(recent_purchases.purchase_days_prior, 0) as purchase_days_prior
+    cast(as_of.as_of_date - recent_activity.last_activity_date as bigint) as days_since_last_activity,
+    coalesce(recent_activity.purchase_days_recent, 0) as purchase_days_recent,
+    coalesce(recent_activity.purchase_days_prior, 0) as purchase_days_prior
   from customers
   cross join as_of
-  left join last_activity on last_activity.customer_id = customers.customer_id
-  left join recent_purchases on recent_purchases.customer_id = customers.customer_id
+  left join recent_activity on recent_activity.customer_id = customers.customer_id
 ),
 
 scored as (

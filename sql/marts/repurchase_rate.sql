@@ -9,8 +9,8 @@ with months as (
   select * from int_calendar_months
 ),
 
-purchase_days as (
-  select * from int_customer_purchase_days
+timelines as (
+  select * from int_customer_activity_timelines
 ),
 
 customers as (
@@ -25,14 +25,24 @@ as_of as (
   select * from int_as_of
 ),
 
+-- Each consumer's purchase days, in order.
+consumer_purchases as (
+  select
+    coalesce(customers.tier, 'none') as tier,
+    timelines.purchase_dates
+  from timelines
+  inner join customers on customers.customer_id = timelines.customer_id
+  where customers.customer_type = 'ToC'
+),
+
+-- One row per purchase day with the days before and after it: the list shifted by one either way.
 consumer_days as (
   select
-    purchase_days.customer_id,
-    purchase_days.purchase_date,
-    coalesce(customers.tier, 'none') as tier
-  from purchase_days
-  inner join customers on customers.customer_id = purchase_days.customer_id
-  where customers.customer_type = 'ToC'
+    tier,
+    unnest(purchase_dates) as purchase_date,
+    unnest(list_prepend(null, purchase_dates[1:-2])) as previous_purchase_date,
+    unnest(list_append(purchase_dates[2:], null)) as next_purchase_date
+  from consumer_purchases
 ),
 
 -- For a window ending on day e, what matters is the customer's last purchase p on or before e and the one
@@ -45,36 +55,37 @@ spans as (
     consumer_days.tier,
     consumer_days.purchase_date as span_start,
     least(
-      coalesce(lead(consumer_days.purchase_date) over by_day - 1, as_of.as_of_date),
+      coalesce(consumer_days.next_purchase_date - 1, as_of.as_of_date),
       consumer_days.purchase_date + config.window_days - 1,
       as_of.as_of_date
     ) as buyer_until,
     -- least() skips nulls, so the first purchase (no previous one) must be excluded explicitly.
-    case when lag(consumer_days.purchase_date) over by_day is not null then least(
-      coalesce(lead(consumer_days.purchase_date) over by_day - 1, as_of.as_of_date),
-      lag(consumer_days.purchase_date) over by_day + config.window_days - 1,
+    case when consumer_days.previous_purchase_date is not null then least(
+      coalesce(consumer_days.next_purchase_date - 1, as_of.as_of_date),
+      consumer_days.previous_purchase_date + config.window_days - 1,
       as_of.as_of_date
     ) end as repeat_until,
     as_of.as_of_date
   from consumer_days
   cross join config
   cross join as_of
-  window by_day as (partition by consumer_days.customer_id order by consumer_days.purchase_date)
 ),
 
 -- Window ends are month ends (or as_of_date in the current month): a span [a, b] covers the months from
--- month(a) to the last month whose window end is ≤ b.
+-- month(a) to the last month whose window end is ≤ b, which is month(b) when b is as_of_date and otherwise
+-- the month before month(b + 1). Months are counted as year × 12 + month − 1 here: integer arithmetic on
+-- millions of spans is far cheaper than truncating dates and subtracting intervals.
 span_months as (
   select
     tier,
-    cast(date_trunc('month', span_start) as date) as first_month,
+    year(span_start) * 12 + month(span_start) - 1 as first_month,
     case
-      when buyer_until = as_of_date or buyer_until = last_day(buyer_until) then cast(date_trunc('month', buyer_until) as date)
-      else cast(date_trunc('month', buyer_until) - interval 1 month as date)
+      when buyer_until = as_of_date then year(buyer_until) * 12 + month(buyer_until) - 1
+      else year(buyer_until + 1) * 12 + month(buyer_until + 1) - 2
     end as last_buyer_month,
     case
-      when repeat_until = as_of_date or repeat_until = last_day(repeat_until) then cast(date_trunc('month', repeat_until) as date)
-      else cast(date_trunc('month', repeat_until) - interval 1 month as date)
+      when repeat_until = as_of_date then year(repeat_until) * 12 + month(repeat_until) - 1
+      else year(repeat_until + 1) * 12 + month(repeat_until + 1) - 2
     end as last_repeat_month
   from spans
 ),
@@ -99,9 +110,9 @@ changes as (
   select
     tier,
     unnest([
-      {'month_start': first_month, 'buyer': covers_buyer * spans, 'repeat': covers_repeat * spans},
-      {'month_start': cast(last_buyer_month + interval 1 month as date), 'buyer': -covers_buyer * spans, 'repeat': 0},
-      {'month_start': cast(coalesce(last_repeat_month, first_month) + interval 1 month as date), 'buyer': 0, 'repeat': -covers_repeat * spans}
+      {'month_number': first_month, 'buyer': covers_buyer * spans, 'repeat': covers_repeat * spans},
+      {'month_number': last_buyer_month + 1, 'buyer': -covers_buyer * spans, 'repeat': 0},
+      {'month_number': coalesce(last_repeat_month, first_month) + 1, 'buyer': 0, 'repeat': -covers_repeat * spans}
     ]) as change
   from span_shapes
 ),
@@ -109,19 +120,18 @@ changes as (
 tiers as (
   select 'all' as tier
   union
-  select distinct tier from consumer_days
+  select distinct tier from consumer_purchases
 ),
 
 monthly_changes as (
   select
-    change.month_start,
+    make_date(cast(change.month_number // 12 as integer), cast(change.month_number % 12 + 1 as integer), 1) as month_start,
     case when grouping(tier) = 1 then 'all' else tier end as tier,
     sum(change.buyer) as buyer_change,
     sum(change.repeat) as repeat_change
   from changes
-  group by grouping sets ((change.month_start), (change.month_start, tier))
+  group by grouping sets ((change.month_number), (change.month_number, tier))
 ),
-
 counted as (
   select
     months.month_start,

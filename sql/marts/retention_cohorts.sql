@@ -17,6 +17,10 @@ orders as (
   select * from int_orders_classified
 ),
 
+timelines as (
+  select * from int_customer_activity_timelines
+),
+
 as_of as (
   select * from int_as_of
 ),
@@ -32,46 +36,74 @@ cohort_members as (
   where first_purchase_date is not null
 ),
 
-customer_months as (
-  select
-    customer_id,
-    order_month,
-    bool_or(is_purchase) as is_active,
-    sum(net_amount) as revenue
-  from orders
-  group by customer_id, order_month
-),
-
-member_months as (
-  select
-    cohort_members.*,
-    cast(date_sub('month', cohort_members.cohort_month, customer_months.order_month) as bigint) as months_since_first,
-    customer_months.is_active,
-    customer_months.revenue
-  from cohort_members
-  inner join customer_months on customer_months.customer_id = cohort_members.customer_id
-  where customer_months.order_month >= cohort_members.cohort_month
-),
-
 -- Each customer sits in exactly one (type, channel, tier) cell, so counts and sums per cell add up to any
--- rollup: aggregate once at the finest grain, then CUBE the small result.
+-- rollup: aggregate once at the finest grain, then CUBE the small result. Revenue and active customers are
+-- summed straight into cells, never per customer and month (millions of groups at scale).
 cell_sizes as (
   select cohort_month, customer_type, acquisition_channel, tier, count(*) as cohort_customers
   from cohort_members
   group by all
 ),
 
-cell_activity as (
+-- Months are counted as year × 12 + month − 1 until the cells are small: integer arithmetic on every order
+-- is far cheaper than date truncation.
+cell_revenue as (
+  select
+    cohort_members.cohort_month,
+    year(orders.order_date) * 12 + month(orders.order_date) - 1 as month_number,
+    cohort_members.customer_type,
+    cohort_members.acquisition_channel,
+    cohort_members.tier,
+    sum(orders.net_amount) as revenue
+  from orders
+  inner join cohort_members on cohort_members.customer_id = orders.customer_id
+  where orders.order_date >= cohort_members.cohort_month
+  group by all
+),
+
+-- The months in which each cohort member bought, once each: purchase_dates are in order, so a month is
+-- new when it differs from the one before.
+purchase_months as (
+  select
+    cohort_members.*,
+    list_transform(timelines.purchase_dates, lambda day: year(day) * 12 + month(day) - 1) as month_numbers
+  from cohort_members
+  inner join timelines on timelines.customer_id = cohort_members.customer_id
+),
+
+member_active_months as (
   select
     cohort_month,
-    months_since_first,
+    unnest(list_filter(month_numbers, lambda month_number, i: i = 1 or month_number <> month_numbers[i - 1])) as month_number,
     customer_type,
     acquisition_channel,
-    tier,
-    count(*) filter (where is_active) as active_customers,
-    sum(revenue) as revenue
-  from member_months
+    tier
+  from purchase_months
+),
+
+cell_active_counts as (
+  select cohort_month, month_number, customer_type, acquisition_channel, tier, count(*) as active_customers
+  from member_active_months
   group by all
+),
+
+-- A month with a purchase has an order, so every active cell-month has a revenue row.
+cell_activity as (
+  select
+    cell_revenue.cohort_month,
+    cell_revenue.month_number - (year(cell_revenue.cohort_month) * 12 + month(cell_revenue.cohort_month) - 1) as months_since_first,
+    cell_revenue.customer_type,
+    cell_revenue.acquisition_channel,
+    cell_revenue.tier,
+    coalesce(cell_active_counts.active_customers, 0) as active_customers,
+    cell_revenue.revenue
+  from cell_revenue
+  left join cell_active_counts
+    on cell_active_counts.cohort_month = cell_revenue.cohort_month
+    and cell_active_counts.month_number = cell_revenue.month_number
+    and cell_active_counts.customer_type = cell_revenue.customer_type
+    and cell_active_counts.acquisition_channel = cell_revenue.acquisition_channel
+    and cell_active_counts.tier = cell_revenue.tier
 ),
 
 cohort_sizes as (
