@@ -12,6 +12,7 @@ import { sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
 import { quarantineRows } from "./quarantine-rows.ts";
 import { findDuplicates, quarantineKeyDuplicates } from "./duplicates.ts";
 import { upsertRaw } from "./upsert-raw.ts";
+import { adoptAsRaw, rawIsEmpty } from "./adopt-raw.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
 
 /** One line of the load audit: what happened to one file. */
@@ -64,6 +65,8 @@ interface InputStats {
   typed: string;
   /** Rows that met the contract (before duplicates were dropped). */
   ok: number;
+  /** Rows that did not (malformed lines not included). */
+  bad: number;
 }
 
 const STEPS = 3;
@@ -110,6 +113,11 @@ async function loadEntity(
   // Derived columns may number rows by `_line` (window functions), so they need the line numbers before typing;
   // everything else is typed and checked while the file is read, without a text copy of it.
   const derived = Object.values(plan.columns).some((rule) => ruleObject(rule).sql !== undefined);
+  // A first load of a single file types its rows straight into a persistent table shaped like the raw table, which
+  // then becomes the raw table (adoptAsRaw): the rows are written once, not into a temporary table and again into
+  // the raw table. Only an empty raw table can be replaced so; otherwise the rows are upserted.
+  const direct = !derived && plan.inputs.length === 1 && plan.inputs[0].kind === "file" && (await rawIsEmpty(db, contract));
+  let adoptable: string | undefined;
   try {
     for (const [index, input] of plan.inputs.entries()) {
       const label = input.kind === "file" ? input.path : input.label;
@@ -117,14 +125,16 @@ async function loadEntity(
       const started = localTimestamp(new Date());
       progress(0, "read");
       const check = (columns: string[]) => checkColumns(contract, plan, columns, label);
+      const raw = direct ? { source: label, loadedAt: now } : undefined;
       const transform = derived
         ? undefined
-        : (source: string, columns: string[], target: string) => typedRowsSql(contract, plan.columns, source, columns, target, { line: false, errors: true });
-      const read = await readInput(db, input, `_read_${plan.entity}_${index}`, check, transform);
+        : (source: string, columns: string[], target: string) => typedRowsSql(contract, plan.columns, source, columns, target, { line: false, errors: true, raw });
+      const read = await readInput(db, input, `_read_${plan.entity}_${index}`, check, transform, direct);
       try {
         progress(1, "validate");
         check(read.columns);
         let typed = read.table;
+        if (direct && read.transformed) adoptable = typed;
         if (!read.transformed) {
           typed = `_typed_${plan.entity}_${index}`;
           await db.run(typedRowsSql(contract, plan.columns, read.table, read.columns, typed, { errors: true }));
@@ -132,7 +142,7 @@ async function loadEntity(
         }
         progress(2, "stage");
         const counts = await quarantineRows(db, typed, read.malformed, { loadId, entity: plan.entity, source: plan.source, file: label, now });
-        inputs.push({ label, index, rowsRead: read.rowsRead, started, typed, ok: counts.ok });
+        inputs.push({ label, index, rowsRead: read.rowsRead, started, typed, ok: counts.ok, bad: counts.bad });
       } finally {
         // Transformed rows are the typed rows: they stay until the entity is loaded.
         if (read.transformed) cleanups.push(read.cleanup);
@@ -159,14 +169,20 @@ async function loadEntity(
       `select _input, count(*) as dropped, count(*) filter (_copy > 1) as copies from ${dups} group by _input`,
     );
     const dropped = perInput.reduce((n, p) => n + p.dropped, 0);
-    const kept = `_kept_${plan.entity}`;
-    await db.run(
-      dropped === 0
-        ? `create or replace temp view ${kept} as select * from ${stage}`
-        : `create or replace temp view ${kept} as select s.* from ${stage} s anti join ${dups} d on s._input = d._input and s._line = d._line`,
-    );
-
-    const rowsChanged = await upsertRaw(db, contract, kept, now);
+    let rowsChanged: number;
+    if (adoptable) {
+      await adoptAsRaw(db, contract, adoptable, { failed: inputs[0].bad > 0, duplicates: dropped > 0 ? dups : undefined });
+      rowsChanged = inputs[0].ok - dropped;
+    } else {
+      const kept = `_kept_${plan.entity}`;
+      await db.run(
+        dropped === 0
+          ? `create or replace temp view ${kept} as select * from ${stage}`
+          : `create or replace temp view ${kept} as select s.* from ${stage} s anti join ${dups} d on s._input = d._input and s._line = d._line`,
+      );
+      rowsChanged = await upsertRaw(db, contract, kept, now);
+      await db.run(`drop view ${kept}`);
+    }
 
     const audit: AuditRow[] = [];
     for (const s of inputs) {
@@ -206,7 +222,7 @@ async function loadEntity(
       ]);
       audit.push(row);
     }
-    await db.run(`drop view ${kept}; drop table ${dups}; drop view ${stage}`);
+    await db.run(`drop table ${dups}; drop view ${stage}`);
     return { audit, quarantineRows: (await countQuarantine(db, loadId)) - quarantineBefore, rowsChanged };
   } finally {
     for (const t of typedTables) await db.run(`drop table if exists ${t}`);
@@ -220,8 +236,9 @@ async function readInput(
   table: string,
   checkColumns: (columns: string[]) => void,
   transform: ReadOptions["transform"],
+  lineInPlace: boolean,
 ): Promise<ReadResult> {
-  if (input.kind === "file") return readFile(db, input.path, input.format, table, { checkColumns, transform });
+  if (input.kind === "file") return readFile(db, input.path, input.format, table, { checkColumns, transform, lineInPlace });
   return readDatabase(db, input, table);
 }
 

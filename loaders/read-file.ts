@@ -31,7 +31,10 @@ export interface ReadResult {
   /** SQL that drops everything the read created. */
   cleanup: string;
   encoding: string;
-  /** True when `table` holds what {@link ReadOptions.transform} made of the rows (plus `_line`), not the source columns. */
+  /**
+   * True when `table` holds what {@link ReadOptions.transform} made of the rows (plus `_line`), not the source columns;
+   * with {@link ReadOptions.lineInPlace} it is the transform's own table, which may be persistent.
+   */
   transformed: boolean;
 }
 
@@ -46,6 +49,11 @@ export interface ReadOptions {
    * The read's `table` is then that table with `_line` added.
    */
   transform?: (source: string, columns: string[], target: string) => string;
+  /**
+   * The transform's table has a `_line` column (NULL) of its own: fill it in place, and make that table the
+   * read's `table`, instead of numbering the rows in a view over it. For a table the caller keeps as it is.
+   */
+  lineInPlace?: boolean;
 }
 
 /** SQL string literal (for config-given names and formats; data values are always bound). */
@@ -132,7 +140,8 @@ async function readCsvUtf8(
   const delimiter = format.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? "\t" : ",");
   const quote = format.quote ?? '"';
   const header = format.header ?? true;
-  const head = new TextDecoder("utf-8").decode(await headBytes(text.path));
+  const headBuffer = await headBytes(text.path);
+  const head = new TextDecoder("utf-8").decode(headBuffer);
   const found = header ? firstRecordFields(head, delimiter, quote || null).map((c) => c.trim()) : [];
   const columns = format.columns ?? found;
   if (!header && !format.columns) throw new LoadError(path, 'has no header line; give the column names in the config ("names": [...])');
@@ -148,7 +157,7 @@ async function readCsvUtf8(
   const rej = `${table}_rej`;
   const source = (file: string) => `read_csv(${file}, auto_detect = false, header = ${header}, columns = ${struct},
          delim = ${sqlString(delimiter)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, strict_mode = true,
-         store_rejects = true, rejects_table = '${rej}', rejects_scan = '${rej}_scan', parallel = true)`;
+         store_rejects = true, rejects_table = '${rej}', rejects_scan = '${rej}_scan', parallel = true${batchOptions(headBuffer)})`;
   // The rows, in file order: the text itself, or what the transform made of it in the same pass. Line numbers
   // then come from the row order alone, so the transform is used only when its plan cannot reorder rows.
   let transform = options.transform;
@@ -194,10 +203,15 @@ async function readCsvUtf8(
     );
   }
   // Line numbers come from the row order. One breakpoint (the usual case) is plain arithmetic in a view: no copy.
-  let lined: "view" | "table" = "view";
+  let lined: "view" | "table" | "in place" = "view";
+  const inPlace = transform !== undefined && options.lineInPlace === true;
   if (scan.breakpoints.length <= 1) {
     const off = scan.breakpoints[0]?.offset ?? 0;
-    await db.run(`create or replace temp view ${table} as select *, rowid + ${off} as _line from ${rows}`);
+    if (inPlace) {
+      // Before anything deletes from the table: until then its row ids are the accepted rows' positions.
+      await db.run(`update ${rows} set _line = rowid + ${off}`);
+      lined = "in place";
+    } else await db.run(`create or replace temp view ${table} as select *, rowid + ${off} as _line from ${rows}`);
   } else {
     await db.run(`create or replace temp table ${table}_bp (idx bigint, off bigint)`);
     // Numbers computed here, not data: safe to write into the statement, in batches.
@@ -205,14 +219,23 @@ async function readCsvUtf8(
       const bps = scan.breakpoints.slice(i, i + 1000).map((b) => `(${b.index}, ${b.offset})`);
       await db.run(`insert into ${table}_bp values ${bps.join(", ")}`);
     }
-    // Transformed rows are read several times by the load: join the line numbers on once.
-    lined = transform ? "table" : "view";
-    await db.run(
-      `create or replace temp ${lined} ${table} as
-         select r.* exclude (_idx), r._idx + b.off as _line
-         from (select *, rowid as _idx from ${rows}) r asof join ${table}_bp b on r._idx >= b.idx`,
-    );
-    if (lined === "table") await db.run(`drop table ${rows}`);
+    if (inPlace) {
+      await db.run(
+        `update ${rows} set _line = n._line
+           from (select r.rowid as _idx, r.rowid + b.off as _line from ${rows} r asof join ${table}_bp b on r.rowid >= b.idx) n
+           where ${rows}.rowid = n._idx`,
+      );
+      lined = "in place";
+    } else {
+      // Transformed rows are read several times by the load: join the line numbers on once.
+      lined = transform ? "table" : "view";
+      await db.run(
+        `create or replace temp ${lined} ${table} as
+           select r.* exclude (_idx), r._idx + b.off as _line
+           from (select *, rowid as _idx from ${rows}) r asof join ${table}_bp b on r._idx >= b.idx`,
+      );
+      if (lined === "table") await db.run(`drop table ${rows}`);
+    }
   }
   await db.run(`create or replace temp table ${rej}_lines (pos bigint, line bigint)`);
   const lines = [...scan.rejectLines];
@@ -231,8 +254,40 @@ async function readCsvUtf8(
       end as reason
     from ${rej}_rows r join ${rej}_lines l using (pos)`);
   await db.run(`drop table ${rej}_rows; drop table ${rej}_lines`);
-  const cleanup = `drop ${lined} ${table}; ${dropTables(rows, `${table}_malformed`)}${scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : ""}`;
-  return { table, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup, transformed: transform !== undefined };
+  const bp = scan.breakpoints.length > 1 ? dropTables(`${table}_bp`) : "";
+  const cleanup = `${lined === "in place" ? "" : `drop ${lined} ${table}; `}${dropTables(rows, `${table}_malformed`)}${bp}`;
+  const typed = lined === "in place" ? rows : table;
+  return { table: typed, malformed: `${table}_malformed`, columns, rowsRead: scan.records, encoding: text.encoding, cleanup, transformed: transform !== undefined };
+}
+
+/** Rows DuckDB stores together (a row group). */
+const ROW_GROUP = 122_880;
+/** DuckDB's CSV defaults: the longest line, and the bytes of one read batch (a quarter of the 32 MB buffer). */
+const MAX_LINE_BYTES = 2_000_000;
+const DEFAULT_BATCH_BYTES = 8_000_000;
+
+/**
+ * Reader options that keep a large file's row groups whole (empty when DuckDB's defaults do). An ordered insert
+ * stores every read batch of a row group or more as row groups of its own; when a batch is a little over a whole
+ * number of groups (the default 8 MB batch holds 127 000 lines of 63 bytes: a full group and 4 000 rows), the next
+ * checkpoint merges each small remainder with its neighbours and so rewrites the whole table, which for the loyalty
+ * ledger at l scale cost more CPU than reading it. Batches of k + 0.75 groups leave remainders of 0.5 to 1 group
+ * for line lengths within ±14 % of the estimate from the file's first megabyte. A batch is a quarter of the buffer;
+ * the buffer never shrinks below DuckDB's default, and the longest line stays DuckDB's default.
+ */
+function batchOptions(head: Buffer): string {
+  let lines = 0;
+  for (let i = head.indexOf(0x0a); i >= 0; i = head.indexOf(0x0a, i + 1)) lines++;
+  if (lines < 2) return "";
+  const lineBytes = head.length / lines;
+  const groups = DEFAULT_BATCH_BYTES / lineBytes / ROW_GROUP;
+  if (groups < 1) return "";
+  const batchBytes = (Math.ceil(groups - 0.75) + 0.75) * ROW_GROUP * lineBytes;
+  // Whole mebibytes: DuckDB splits a buffer into batches by integer division, and a buffer size it does not
+  // divide evenly loses the lines between the last batch and the buffer's end (found at l scale; the record count
+  // check in readCsvUtf8 stops such a load).
+  const mebibyte = 1 << 20;
+  return `, buffer_size = ${Math.ceil((4 * batchBytes) / mebibyte) * mebibyte}, max_line_size = ${MAX_LINE_BYTES}`;
 }
 
 /** Operators that pass rows through in the order they arrive (DuckDB keeps insertion order through them). */

@@ -120,16 +120,53 @@ function errorExpression(column: ContractColumn, rule: ColumnRuleObject, raw: st
 }
 
 /**
- * `nullif(trim(x), '')`, without trim's cost for the usual value. trim walks every character to find Unicode spaces;
- * text that is all ASCII (as many bytes as characters) and starts and ends with a visible character has none to remove.
+ * `nullif(trim(x), '')`, without trim's cost for the usual value. trim removes the Unicode space separators (U+0020,
+ * U+00A0, U+1680, U+2000 to U+200A, U+202F, U+205F, U+3000) at either end and copies the rest; text that starts and
+ * ends with a character that is none of them has nothing to remove. Two cheap tests cover most text: all ASCII (as many
+ * bytes as characters) with a visible first and last character, and (Chinese names and addresses) a first and last
+ * character above U+3000. The last character's code point costs a walk over the text, so only text that fails the
+ * ASCII test pays it.
  */
 function trimmed(x: string): string {
-  return `case when ascii(${x}) between 33 and 126 and not ends_with(${x}, ' ') and strlen(${x}) = length(${x}) then ${x} else nullif(trim(${x}), '') end`;
+  return `case when ascii(${x}) between 33 and 126 and not ends_with(${x}, ' ') and strlen(${x}) = length(${x}) then ${x}
+    when ascii(${x}) > 12288 and unicode(right(${x}, 1)) > 12288 then ${x} else nullif(trim(${x}), '') end`;
+}
+
+/**
+ * A test on the source text that, when true, proves the text is already normalized (nothing to trim or map) and
+ * in the plain form {@link parseExpression} accepts, so `parse` below gives exactly what parseExpression would:
+ * the usual value skips the trimming and the regular expressions. Undefined when a column has no such shortcut.
+ */
+function plainForm(column: ContractColumn, rule: ColumnRuleObject, x: string): { test: string; parse: string } | undefined {
+  if (rule.map && Object.keys(rule.map).length > 0) return undefined;
+  const digit = "[0-9]";
+  switch (column.type) {
+    case "bigint":
+      // Digits only: the plain pattern [+-]?[0-9]+ matches.
+      return { test: `${x} <> '' and not (${x} glob '*[!0-9]*')`, parse: `try_cast(${x} as bigint)` };
+    case "double":
+      // Digits and dots only: the plain pattern matches unless there are several dots or no digit, and then
+      // neither pattern does and the cast fails too, as parseExpression's NULL.
+      if ((rule.decimal ?? ".") !== ".") return undefined;
+      return { test: `${x} <> '' and not (${x} glob '*[!0-9.]*')`, parse: `try_cast(${x} as double)` };
+    case "date":
+      if (rule.format) return undefined;
+      return { test: `${x} glob '${digit.repeat(4)}-${digit.repeat(2)}-${digit.repeat(2)}'`, parse: `cast(try_strptime(${x}, '%Y-%m-%d') as date)` };
+    case "timestamp": {
+      if (rule.format) return undefined;
+      // Seconds and no offset: a naive business-local time.
+      const time = `${digit.repeat(2)}:${digit.repeat(2)}:${digit.repeat(2)}`;
+      return { test: `${x} glob '${digit.repeat(4)}-${digit.repeat(2)}-${digit.repeat(2)}[T ]${time}'`, parse: `try_cast(${x} as timestamp)` };
+    }
+    default:
+      return undefined;
+  }
 }
 
 interface ColumnSql {
   raw: string;
-  norm: string;
+  /** Columns added before typing: the normalized text, or whether the text is in its plain form. */
+  prepare: string;
   typed: string;
   err: string;
 }
@@ -144,11 +181,20 @@ function columnSql(contract: EntityContract, rules: Record<string, ColumnRule>, 
     if (rule.map && Object.keys(rule.map).length > 0) {
       norm = `case ${norm} ${Object.entries(rule.map).map(([k, to]) => `when ${sqlString(k)} then ${sqlString(to)}`).join(" ")} else ${norm} end`;
     }
+    const source = `${sourceExpression(column, rule, sourceColumns)} as ${raw}`;
+    const plain = plainForm(column, rule, raw);
+    if (!plain) {
+      return { raw: source, prepare: `${norm} as ${v}`, typed: `${parseExpression(column, rule, v)} as ${typed}`, err: errorExpression(column, rule, raw, v, typed) };
+    }
+    // The normalized text only for the rare value that is not in plain form: CASE evaluates a branch only for
+    // the rows that take it.
+    const isPlain = sqlName(column.name + "__plain");
+    const slowV = `(${norm})`;
     return {
-      raw: `${sourceExpression(column, rule, sourceColumns)} as ${raw}`,
-      norm: `${norm} as ${v}`,
-      typed: `${parseExpression(column, rule, v)} as ${typed}`,
-      err: errorExpression(column, rule, raw, v, typed),
+      raw: source,
+      prepare: `${plain.test} as ${isPlain}`,
+      typed: `case when ${isPlain} then ${plain.parse} else ${parseExpression(column, rule, slowV)} end as ${typed}`,
+      err: `case when ${isPlain} then ${errorExpression(column, rule, raw, raw, typed)} else ${errorExpression(column, rule, raw, slowV, typed)} end`,
     };
   });
 }
@@ -161,7 +207,7 @@ function pipeline(cols: ColumnSql[], source: string, only?: string, line = true)
   // inlined, never materialized; no IN lists, which DuckDB may rewrite into joins), so the order is kept.
   return `with s0 as not materialized (select ${line ? "_line, " : ""}${cols.map((c) => c.raw).join(",\n  ")} from ${source}),
 s1 as not materialized (select * from ${from}),
-s2 as not materialized (select *, ${cols.map((c) => c.norm).join(",\n  ")} from s1),
+s2 as not materialized (select *, ${cols.map((c) => c.prepare).join(",\n  ")} from s1),
 s3 as not materialized (select *, ${cols.map((c) => c.typed).join(",\n  ")} from s2)`;
 }
 
@@ -174,6 +220,13 @@ export interface TypedRowsOptions {
    * {i, column, value, reason} (value is the source text); NULL for good rows, so they cost nothing.
    */
   errors?: boolean;
+  /**
+   * Make the target a persistent table shaped like the entity's raw table (contract columns, then `_source`,
+   * `_line` and `_loaded_at`), followed by `_ok` (and `_errors`). Without `line`, `_line` is left NULL for the
+   * reader to fill in place. Once its failing rows are removed such a table can become an empty raw table,
+   * so a first load writes its rows once.
+   */
+  raw?: { source: string; loadedAt: string };
 }
 
 /**
@@ -191,19 +244,27 @@ export function typedRowsSql(
   const line = options.line ?? true;
   const cols = columnSql(contract, rules, sourceColumns);
   const names = contract.columns.map((c) => sqlName(c.name));
-  const head = `create or replace temp table ${target} as
+  const head = `create or replace ${options.raw ? "" : "temp "}table ${target} as
 ${pipeline(cols, source, undefined, line)}`;
-  const lineColumn = line ? "_line, " : "";
+  let lineColumn = line ? "_line, " : "";
+  let columns = names.join(", ");
+  if (options.raw) {
+    // The raw table's exact types (a constant rule is a string literal) and its lineage columns, in its order.
+    lineColumn = "";
+    columns = `${contract.columns.map((c, i) => `cast(${names[i]} as ${c.type}) as ${names[i]}`).join(", ")},
+  cast(${sqlString(options.raw.source)} as varchar) as _source, ${line ? "_line" : "cast(null as bigint) as _line"},
+  cast(${sqlString(options.raw.loadedAt)} as timestamp) as _loaded_at`;
+  }
   if (!options.errors) {
     return `${head}
-select ${lineColumn}${names.join(", ")}, ${cols.map((c) => `(${c.err}) is null`).join("\n  and ")} as _ok from s3`;
+select ${lineColumn}${columns}, ${cols.map((c) => `(${c.err}) is null`).join("\n  and ")} as _ok from s3`;
   }
   const errs = contract.columns.map((c) => sqlName(c.name + ERR));
   const problems = contract.columns.map((c, i) => `{'i': ${i}, 'column': ${sqlString(c.name)}, 'value': ${sqlName(c.name + RAW)}, 'reason': ${errs[i]}}`);
   return `${head},
 s4 as not materialized (select *, ${cols.map((c, i) => `cast(${c.err} as varchar) as ${errs[i]}`).join(",\n  ")} from s3),
 s5 as not materialized (select *, ${errs.map((e) => `${e} is null`).join(" and ")} as _ok from s4)
-select ${lineColumn}${names.join(", ")}, _ok,
+select ${lineColumn}${columns}, _ok,
   case when not _ok then list_filter([${problems.join(",\n    ")}], p -> p.reason is not null) end as _errors
 from s5`;
 }

@@ -104,6 +104,44 @@ describe("encoding detection beyond the first megabyte", () => {
   });
 });
 
+describe("a file larger than one read batch", () => {
+  it("keeps every row's line number and every count when DuckDB reads it in batches of its own size", async () => {
+    // 600 000 ledger lines of 56 bytes: about 34 MB, read in three batches of 1.75 row groups each (read-file.ts).
+    const n = 600_000;
+    const event = (i: number) => `L${String(i).padStart(9, "0")},C${String(i % 1000).padStart(7, "0")},2024-01-02 03:04:05,earn_signin,5,,,`;
+    const lines = ["event_id,customer_id,occurred_at,event_type,points,order_id,tier_from,tier_to"];
+    for (let i = 1; i <= n; i++) {
+      if (i === 300_000) lines.push(""); // a blank line: every later row sits one line further down
+      if (i === 450_000) lines.push(event(i).replace(",5,", ",-3,"));
+      else if (i === 500_000) lines.push(`${event(i)},extra`);
+      else lines.push(event(i));
+    }
+    lines.push(event(10)); // an exact copy of an earlier row
+    const dir = mkdtempSync(join(tmpdir(), "lens-load-batches-"));
+    writeFileSync(join(dir, "loyalty_events.csv"), `${lines.join("\n")}\n`);
+    const { w, quarantine, counts } = await loadPlan(planFromFolder(dir));
+    // Line of row i: the header is line 1, and rows from 300 000 on are one further down for the blank line.
+    const lineOf = (i: number) => (i < 300_000 ? i + 1 : i + 2);
+    expect(quarantine).toEqual([
+      { line: lineOf(450_000), column: "points", value: "-3", reason: "below the minimum 0: '-3'" },
+      { line: lineOf(500_000), column: null, value: `${event(500_000)},extra`, reason: "malformed CSV line: expected 8 columns, found 9" },
+    ]);
+    // Read: every row and the copy; loaded: all but the two quarantined rows and the copy.
+    expect(counts).toEqual([[n + 1, n - 2, 2, 1]]);
+    const [check] = await queryRows<{ rows: number; wrong: number; first: number; last: number }>(
+      w.db,
+      `select count(*) as rows,
+         count(*) filter (_line <> case when cast(substr(event_id, 2) as integer) < 300000 then 1 else 2 end + cast(substr(event_id, 2) as integer)) as wrong,
+         min(_line) as first, max(_line) as last
+       from raw_loyalty_events where event_id <> 'L000000010'`,
+    );
+    expect(check).toEqual({ rows: n - 3, wrong: 0, first: 2, last: lineOf(n) });
+    // Of the two copies of row 10, the last one stays.
+    expect(await queryRows(w.db, "select _line from raw_loyalty_events where event_id = 'L000000010'")).toEqual([{ _line: lineOf(n) + 1 }]);
+    w.close();
+  });
+});
+
 describe("formats", () => {
   it("reads JSON lines: one row per line, blank lines skipped, a broken line quarantined", async () => {
     const { w, quarantine, counts } = await loadPlan(planFromFolder(resolve(fixtures, "jsonl")));
