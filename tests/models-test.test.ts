@@ -103,6 +103,22 @@ describe("lens test", () => {
     }
   });
 
+  it("an empty primary key means at most one row: one row passes, two fail with their count", async () => {
+    const p = await builtShop(goodShop);
+    // goodShop's orders fall on two days (2024-01-01, 2024-01-02): daily_revenue has two rows, the latest day one.
+    writeFileSync(`${p.sqlDir}/marts/latest_order_day.sql`, "select max(order_date) as order_date from stg_orders");
+    const contract = (name: string) => `description: test\ngrain: exactly one row\nprimary_key: []\ncolumns: {}\n`.replace("test", name);
+    writeFileSync(`${p.sqlDir}/marts/latest_order_day.yml`, contract("the latest order day"));
+    writeFileSync(`${p.sqlDir}/marts/daily_revenue.yml`, contract("revenue per day, wrongly declared single-row"));
+    await build(p.warehouse, { sqlDir: p.sqlDir, config: fixtureConfig, typesFile: false });
+    const report = await p.check({ select: ["latest_order_day", "daily_revenue"] });
+    const byModel = Object.fromEntries(report.results.filter((r) => r.check === "single_row").map((r) => [r.model, [r.status, r.failing_rows, r.sample]]));
+    expect(byModel).toEqual({
+      latest_order_day: ["pass", 0, []],
+      daily_revenue: ["fail", 1, [{ row_count: 2 }]],
+    });
+  });
+
   it("keeps at most five sample rows", async () => {
     const many: ShopRows = { customers: [["c1", "active"]], orders: [] };
     for (let i = 0; i < 7; i++) many.customers.push([`z${i}`, "zombie"], [`z${i}`, "zombie"]);

@@ -48,7 +48,7 @@ function modelSection(m: Model, project: readonly Model[], byName: Map<string, M
   const window = headerEntry(header, "window");
   out.push(
     `- **Grain:** ${c ? c.grain : "(no contract)"}`,
-    `- **Primary key:** ${c ? codes(c.primary_key) : "(no contract)"}`,
+    `- **Primary key:** ${c ? (c.primary_key.length ? codes(c.primary_key) : "none: at most one row (tested)") : "(no contract)"}`,
     `- **Window:** ${window ?? "(not stated in the model file)"}`,
     `- **Reads:** ${codes([...m.dependsOn].sort())}${m.sources.length ? ` · loaded tables ${codes([...m.sources].sort())}` : ""}`,
     `- **Read by:** ${codes(readBy)}`,

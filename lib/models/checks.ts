@@ -28,19 +28,17 @@ export function contractChecks(m: Model): Check[] {
   const t = q(m.name);
   const checks: Check[] = [];
   const key = c.primary_key.map(q).join(", ");
-  checks.push({
-    model: m.name,
-    check: `unique(${c.primary_key.join(", ")})`,
-    sql: `select ${key}, count(*) as duplicate_count from ${t} group by all having count(*) > 1 order by duplicate_count desc, ${key}`,
-    tally: () => distinctShortfall(key),
-  });
-  checks.push({
-    model: m.name,
-    check: `not_null(${c.primary_key.join(", ")})`,
-    sql: `select * from ${t} where ${c.primary_key.map((k) => `${q(k)} is null`).join(" or ")}`,
-    // Per-column null counts, which DuckDB answers from a table's statistics without scanning it.
-    tally: () => c.primary_key.map((k) => `(count(*) - count(${q(k)}))`).join(" + "),
-  });
+  if (c.primary_key.length === 0) {
+    // The empty key: two rows would share it, so the model holds at most one row.
+    checks.push({
+      model: m.name,
+      check: "single_row",
+      sql: `select count(*) as row_count from ${t} having count(*) > 1`,
+      tally: () => "greatest(count(*) - 1, 0)",
+    });
+  } else {
+    pushKeyChecks(checks, m.name, t, c.primary_key, key);
+  }
   for (const [name, col] of Object.entries(c.columns)) {
     if (col.not_null) {
       checks.push({
@@ -101,4 +99,21 @@ export function contractChecks(m: Model): Check[] {
 function distinctShortfall(columns: string, where?: string): string {
   const filter = where ? ` filter (where ${where})` : "";
   return `count(*)${filter} - count(distinct hash(${columns}))${filter}`;
+}
+
+/** unique and not_null over a non-empty primary key. */
+function pushKeyChecks(checks: Check[], model: string, t: string, primaryKey: string[], key: string): void {
+  checks.push({
+    model,
+    check: `unique(${primaryKey.join(", ")})`,
+    sql: `select ${key}, count(*) as duplicate_count from ${t} group by all having count(*) > 1 order by duplicate_count desc, ${key}`,
+    tally: () => distinctShortfall(key),
+  });
+  checks.push({
+    model,
+    check: `not_null(${primaryKey.join(", ")})`,
+    sql: `select * from ${t} where ${primaryKey.map((k) => `${q(k)} is null`).join(" or ")}`,
+    // Per-column null counts, which DuckDB answers from a table's statistics without scanning it.
+    tally: () => primaryKey.map((k) => `(count(*) - count(${q(k)}))`).join(" + "),
+  });
 }

@@ -30,7 +30,9 @@ export type Assertion = z.infer<typeof Assertion>;
 export const Contract = z.strictObject({
   description: z.string().min(1).describe("What the model holds, for the people who read it."),
   grain: z.string().min(1).describe('What one row is, e.g. "one row per customer per month".'),
-  primary_key: z.array(z.string().min(1)).min(1).describe("Columns that together are unique and never null."),
+  primary_key: z
+    .array(z.string().min(1))
+    .describe("Columns that together are unique and never null; [] for a model of at most one row (every row would share the empty key)."),
   materialized: z.enum(["view", "table"]).optional().describe("Overrides the folder's materialization."),
   columns: z.record(z.string(), ColumnContract).default({}),
   assertions: z.array(Assertion).default([]),
