@@ -419,9 +419,11 @@ export interface IncentiveRoi {
   margin_rate: number | null;
 }
 
-/** Built from sql/intermediate/int_as_of.sql. */
+/** The warehouse's "today": the latest event in the loaded data (orders, survey responses, tickets, loyalty events), so every as-of metric is reproducible from the data alone. as_of_date = greatest of the latest order, survey response, ticket and loyalty event dates; as_of_at = the same over their timestamps (local business time). Both are null when every source is empty. Grain: exactly one row. Built from sql/intermediate/int_as_of.sql. */
 export interface IntAsOf {
+  /** The as-of date: the day of the latest loaded event (null when nothing is loaded). */
   as_of_date: string | null;
+  /** The latest loaded event's timestamp, local business time (null when nothing is loaded). */
   as_of_at: string | null;
 }
 
@@ -619,25 +621,6 @@ export interface IntSurveyCommentTerms {
   language: string;
   /** Uses in the comment. */
   occurrences: number;
-}
-
-/** Survey answers fanned out to each reporting period (calendar month and quarter) and each split (all, touchpoint, customer_type, tier, channel, region), so the satisfaction marts aggregate one long table. Grain: one row per response × period_type × dimension. Built from sql/intermediate/int_surveys_by_period.sql. */
-export interface IntSurveysByPeriod {
-  /** Survey response id. */
-  response_id: string;
-  customer_id: string | null;
-  survey_type: string | null;
-  score: number | null;
-  nps_point: number | null;
-  csat_satisfied: boolean | null;
-  is_negative: boolean | null;
-  /** 'month' or 'quarter'. */
-  period_type: string;
-  period_start: string | null;
-  /** The split. */
-  dimension: string;
-  /** Value of the split. */
-  segment: string;
 }
 
 /** Survey answers with the respondent's customer type, loyalty tier and region, the channel of the order or ticket the survey followed, and the score building blocks: nps_point (+1 for 9–10, 0 for 7–8, −1 for 0–6; null for CSAT), csat_satisfied (CSAT 4–5; null for NPS), is_negative (NPS ≤ 6 or CSAT ≤ 2). CSAT answers outside 1–5 are left out. Grain: one row per survey response. Built from sql/intermediate/int_surveys_enriched.sql. */
@@ -1315,7 +1298,6 @@ export interface Database {
   int_loyalty_member_months: IntLoyaltyMemberMonths;
   int_orders_classified: IntOrdersClassified;
   int_survey_comment_terms: IntSurveyCommentTerms;
-  int_surveys_by_period: IntSurveysByPeriod;
   int_surveys_enriched: IntSurveysEnriched;
   int_t_quantiles: IntTQuantiles;
   int_tickets_business_minutes: IntTicketsBusinessMinutes;

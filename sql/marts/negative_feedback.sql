@@ -2,8 +2,8 @@
 -- grain: one row per period_type × period_start × dimension × segment with ≥ 1 answer;
 -- key: period_type, period_start, dimension, segment
 -- dimension: 'all', 'touchpoint', 'customer_type', 'tier' (loyalty), 'value_tier' (at response time), 'channel',
---   'region': the splits of int_surveys_by_period, taken here as grouping sets of int_surveys_enriched (one pass
---   over the answers instead of over their 14-fold fan-out).
+--   'region', taken as grouping sets of int_surveys_enriched (one pass over the answers, not over a fan-out of each
+--   answer to every period and split).
 -- formula: negative_rate = negative answers / all answers (NPS and CSAT together), negative = NPS 0–6 or CSAT 1–2;
 -- 95% Wilson interval (z = 1.96). detractor_rate (NPS 0–6 / NPS answers) and low_csat_rate (CSAT 1–2 / CSAT
 -- answers) are shown beside it.
