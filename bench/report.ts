@@ -84,6 +84,12 @@ export function renderMarkdown(doc: Doc): string {
   const layers = ["staging", "intermediate", "marts", "other"].filter((l) => S.some((r) => r.layers[l]));
   lines.push(`| layer | ${S.map((r) => r.scale).join(" | ")} |`, `|---|${S.map(() => "---").join("|")}|`);
   for (const l of layers) lines.push(`| ${l} (${S.find((r) => r.layers[l])?.layers[l].models} models) | ${S.map((r) => (r.layers[l] ? `${r.layers[l].seconds.toFixed(1)} s` : "–")).join(" | ")} |`);
+  const valued = S.find((r) => r.valueLayer);
+  if (valued?.valueLayer) {
+    lines.push(
+      `| value layer: the customer-value marts and the intermediates they read (${valued.valueLayer.models} models) | ${S.map((r) => (r.valueLayer ? `${r.valueLayer.seconds.toFixed(1)} s` : "–")).join(" | ")} |`,
+    );
+  }
   lines.push("");
   for (const r of S) {
     lines.push(`Slowest models at ${r.scale}: ${r.slowestModels.slice(0, 6).map((x: any) => `${x.model} ${x.seconds.toFixed(1)} s`).join(", ")}.`);

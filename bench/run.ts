@@ -111,6 +111,8 @@ export interface ScaleResult {
   /** Median seconds per source entity inside lens load (its own "done in" lines). */
   loadEntities: Record<string, number>;
   layers: Record<string, { seconds: number; models: number }>;
+  /** The customer-value marts (VALUE_MARTS) and every intermediate model they read: build seconds summed. */
+  valueLayer?: { seconds: number; models: number };
   slowestModels: { model: string; layer: string; seconds: number; rows: number | null }[];
   floorInternalSeconds: number;
   ratioToFloor: number;
@@ -177,6 +179,8 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
   const wh = join(home, "bench.duckdb");
   const whRun = join(home, "bench-run.duckdb");
   const layerOf = modelLayers();
+  const valueRuns: number[] = [];
+  let valueModels: string[] = [];
 
   for (let i = 1; i <= runs; i++) {
     const tag = `${scale} run ${i}/${runs}`;
@@ -194,6 +198,8 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
     const perLayer: Record<string, number> = {};
     for (const m of built) perLayer[layerOf(m.model)] = (perLayer[layerOf(m.model)] ?? 0) + m.duration_ms / 1000;
     for (const [k, v] of Object.entries(perLayer)) (layerRuns[k] ??= []).push(v);
+    valueModels = await upstreamModels(wh, VALUE_MARTS, layerOf);
+    valueRuns.push(built.filter((m) => valueModels.includes(m.model)).reduce((n, m) => n + m.duration_ms / 1000, 0));
     // A failing data test is a finding about the data or the models, not a reason to stop timing.
     const tested = await step(tag, "test", [...LENS, "test", "--warehouse", wh], log("test"), undefined, true);
     if (tested.exitCode !== 0) failures.push(`lens test exited ${tested.exitCode} (${failedChecks(log("test"))})`);
@@ -285,6 +291,7 @@ async function benchScale(scale: Scale): Promise<ScaleResult> {
     stages,
     loadEntities: Object.fromEntries(Object.entries(entityRuns).map(([k, v]) => [k, round2(median(v))])),
     layers,
+    valueLayer: { seconds: round2(median(valueRuns)), models: valueModels.length },
     slowestModels,
     floorInternalSeconds: round2(median(floorInternal)),
     ratioToFloor: round2(ourLoadBuild / stages.floor.seconds),
@@ -381,6 +388,45 @@ async function lastBuild(wh: string): Promise<BuildLogRow[]> {
     "select model, status, duration_ms, rows from lens_build_log where run_id = (select run_id from lens_build_log order by logged_at desc limit 1) order by logged_at";
   const out = execFileSync(LENS[0], [LENS[1], "query", "--json", "--warehouse", wh, sql], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
   return JSON.parse(out) as BuildLogRow[];
+}
+
+/**
+ * The customer-value marts (issue 4: CLV, retention, repurchase and renewal, churn, win-back, early warning, RFM and
+ * value tiers). With the intermediate models they read, they are "the value layer" the bench reports.
+ */
+const VALUE_MARTS = [
+  "customer_ltv",
+  "clv_calibration_holdout",
+  "retention_cohorts",
+  "repurchase_rate",
+  "renewal_rate",
+  "churn_monthly",
+  "churn_cohorts",
+  "churn_survival",
+  "winback",
+  "churn_early_warning",
+  "customer_segments",
+  "value_tier_summary",
+  "profile_completeness",
+];
+
+/** `marts` and every non-staging model upstream of them, from the lineage the build stored in the warehouse. */
+async function upstreamModels(wh: string, marts: string[], layerOf: (model: string) => string): Promise<string[]> {
+  const out = execFileSync(LENS[0], [LENS[1], "query", "--json", "--warehouse", wh, 'select "from", "to" from lens_lineage_edges'], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  const edges = JSON.parse(out) as { from: string; to: string }[];
+  const seen = new Set<string>();
+  const stack = [...marts];
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (seen.has(m) || !["intermediate", "marts"].includes(layerOf(m))) continue;
+    seen.add(m);
+    for (const e of edges) if (e.to === m) stack.push(e.from);
+  }
+  return [...seen].sort();
 }
 
 /** Layer of each model, from the folder its file sits in. */
