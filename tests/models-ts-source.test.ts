@@ -17,6 +17,16 @@ describe("tsSourceText: what a TS model's hash covers", () => {
     expect(tsSourceText(join(dir, "model.ts"))).not.toBe(text);
   });
 
+  it("follows dynamic imports with a literal relative path (heavy code imported inside build)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lens-ts-src-"));
+    writeFileSync(join(dir, "model.ts"), 'export default { async build() { const { d } = await import("./d.ts"); return d; } };\n');
+    writeFileSync(join(dir, "d.ts"), "export const d = 1;\n");
+    const text = tsSourceText(join(dir, "model.ts"));
+    expect(text.split("\n").filter((l) => l.startsWith("// ")).map((l) => l.slice(3).split("/").pop())).toEqual(["model.ts", "d.ts"]);
+    writeFileSync(join(dir, "d.ts"), "export const d = 2;\n");
+    expect(tsSourceText(join(dir, "model.ts"))).not.toBe(text);
+  });
+
   it("covers the CLV library behind int_customer_clv_predicted", () => {
     const text = tsSourceText("sql/intermediate/int_customer_clv_predicted.ts");
     expect(text).toContain("// lib/clv/bgnbd.ts");

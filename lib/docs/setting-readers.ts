@@ -17,7 +17,8 @@ function modelCode(m: Model): string {
   // m.text of a TS model carries every file it imports (for its hash); read the model file itself here.
   const own = readFileSync(m.file, "utf8");
   const parts = [code(own, "ts")];
-  for (const [, spec] of own.matchAll(/from\s+"(\.\.?\/[^"]+\.ts)"/g)) {
+  // Static imports and the dynamic import("…") by which TS models load their heavy code inside build().
+  for (const [, spec] of own.matchAll(/(?:from\s+|import\(\s*)"(\.\.?\/[^"]+\.ts)"/g)) {
     const file = resolve(dirname(resolve(m.file)), spec);
     if (existsSync(file)) parts.push(code(readFileSync(file, "utf8"), "ts"));
   }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import { z } from "zod";
 
 /** A foreign key: every non-null value of the column appears in `to.field`. */
@@ -48,7 +48,7 @@ export function readContract(file: string): { contract?: Contract; text: string 
   const text = readFileSync(file, "utf8");
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = load(text);
   } catch (error) {
     throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { LIST, listValue, VARCHAR } from "../warehouse/duckdb.ts";
 
 /** A model file that DuckDB's parser rejects, with the 1-based line the parser points at when it says. */
 export class ModelParseError extends Error {
@@ -22,13 +23,33 @@ export class ModelParseError extends Error {
  * read_csv() are not tables and are not reported.
  */
 export async function tablesReadBy(db: DuckDBConnection, sql: string, file = "<sql>"): Promise<string[]> {
-  const reader = await db.runAndReadAll("select json_serialize_sql($1::varchar) as ast", [sql]);
-  const ast = JSON.parse(String(reader.getRows()[0][0])) as {
-    error: boolean;
-    error_message?: string;
-    position?: string;
-    statements?: { node: unknown }[];
-  };
+  const [reads] = await tablesReadByEach(db, [{ sql, file }]);
+  return reads;
+}
+
+/**
+ * tablesReadBy for many statements with one parser call: a project of fifty models is read on every
+ * lens command, and one query per model cost more than the parsing itself. Throws for the first
+ * statement (in the given order) that does not parse.
+ */
+export async function tablesReadByEach(db: DuckDBConnection, statements: { sql: string; file: string }[]): Promise<string[][]> {
+  if (statements.length === 0) return [];
+  const reader = await db.runAndReadAll(
+    "select json_serialize_sql(s) as ast from unnest($1) with ordinality as t(s, i) order by i",
+    [listValue(statements.map((s) => s.sql))],
+    [LIST(VARCHAR)],
+  );
+  return reader.getRows().map(([json], i) => readsOf(JSON.parse(String(json)) as SerializedSql, statements[i].sql, statements[i].file));
+}
+
+interface SerializedSql {
+  error: boolean;
+  error_message?: string;
+  position?: string;
+  statements?: { node: unknown }[];
+}
+
+function readsOf(ast: SerializedSql, sql: string, file: string): string[] {
   if (ast.error) {
     const position = ast.position === undefined ? undefined : Number(ast.position);
     const line = position === undefined || Number.isNaN(position) ? undefined : lineAt(sql, position);

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tsSourceText } from "./ts-source-text.ts";
-import { basename, dirname, extname, join, relative } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { globSync } from "tinyglobby";
 import { readContract } from "./contract.ts";
 import type { Materialization, Model } from "./model.ts";
 import type { TsModel } from "./ts-model.ts";
@@ -29,7 +28,11 @@ export async function discoverModels(
   materializedByLayer: Record<string, Materialization> = {},
 ): Promise<ModelDraft[]> {
   const byLayer = { ...DEFAULT_MATERIALIZATION, ...materializedByLayer };
-  const files = globSync(["**/*.sql", "**/*.ts"], { cwd: sqlDir, absolute: true, ignore: ["**/*.d.ts", "**/*.test.ts"] }).sort();
+  // A plain directory walk: a glob library costs more to import than the walk takes (every lens command reads this).
+  const files = (existsSync(sqlDir) ? readdirSync(sqlDir, { recursive: true, encoding: "utf8" }) : [])
+    .filter((f) => /\.(sql|ts)$/.test(f) && !/\.(d|test)\.ts$/.test(f))
+    .map((f) => resolve(sqlDir, f))
+    .sort();
   const seen = new Map<string, string>();
   const drafts: ModelDraft[] = [];
   for (const path of files) {

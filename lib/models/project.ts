@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { LensConfig } from "../config/lens-config.ts";
 import { buildModel } from "./build-model.ts";
-import { tablesReadBy } from "./dependencies.ts";
+import { tablesReadByEach } from "./dependencies.ts";
 import { discoverModels } from "./discover.ts";
 import { topologicalOrder } from "./graph.ts";
 import type { Model } from "./model.ts";
@@ -28,10 +28,12 @@ export async function readProject(db: DuckDBConnection, sqlDir = "sql", options:
   const drafts = await discoverModels(sqlDir, config.models.materialized);
   const names = new Set(drafts.map((d) => d.name));
   const existing = options.checkSources === false ? undefined : await existingTables(db);
+  const sqlDrafts = drafts.filter((d) => d.kind === "sql");
+  const parsed = await tablesReadByEach(db, sqlDrafts.map((d) => ({ sql: d.sql, file: d.file })));
+  const readsBySql = new Map(sqlDrafts.map((d, i) => [d, parsed[i]]));
   const models: Model[] = [];
   for (const d of drafts) {
-    const reads =
-      d.kind === "sql" ? await tablesReadBy(db, d.sql, d.file) : [...new Set(d.ts!.dependsOn.map((t) => t.toLowerCase()))].sort();
+    const reads = readsBySql.get(d) ?? [...new Set(d.ts!.dependsOn.map((t) => t.toLowerCase()))].sort();
     if (reads.includes(d.name)) throw new Error(`dependency cycle: ${d.file} reads its own table ${d.name}`);
     const dependsOn = reads.filter((t) => names.has(t));
     const sources = reads.filter((t) => !names.has(t));

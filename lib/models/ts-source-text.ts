@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 
-// Static `import … from "./x.ts"` and `export … from "../y.ts"`; package imports are pinned by the lockfile.
-const RELATIVE_IMPORT = /(?:import|export)\s[^;]*?from\s*["'](\.{1,2}\/[^"']+)["']/g;
+// Static `import … from "./x.ts"`, `export … from "../y.ts"` and dynamic `import("./z.ts")` with a literal path
+// (TS models import their heavy code inside build()); package imports are pinned by the lockfile.
+const RELATIVE_IMPORT = /(?:(?:import|export)\s[^;]*?from\s*|import\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
 
 /**
  * The text of a TS model together with every project file it imports, directly or not, so that an

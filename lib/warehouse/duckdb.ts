@@ -6,6 +6,6 @@ import type * as DuckDB from "@duckdb/node-api";
 const duckdb = createRequire(import.meta.url)("@duckdb/node-api") as typeof DuckDB;
 
 /** The @duckdb/node-api classes the project constructs or calls statically; types come from the package. */
-export const { DuckDBInstance, DuckDBTypeId } = duckdb;
+export const { DuckDBInstance, DuckDBTypeId, listValue, LIST, VARCHAR } = duckdb;
 export type DuckDBInstance = DuckDB.DuckDBInstance;
 export type DuckDBTypeId = DuckDB.DuckDBTypeId;

@@ -8,7 +8,6 @@
 //          Parameters are written to clv_model_parameters (one row per segment, model and parameter, with standard errors).
 // window: all purchases up to int_as_of.as_of_date (or the latest order_date when int_as_of is absent).
 import { existsSync } from "node:fs";
-import { buildClvPredictions, clvSettings } from "../../lib/clv/build-predictions.ts";
 import type { TsModel } from "../../lib/models/ts-model.ts";
 
 // int_as_of is optional: depend on it only when the project has that model, so the build order is right either way.
@@ -20,6 +19,8 @@ export default {
   description:
     "Predicted CLV per customer (BG/NBD purchases, Gamma-Gamma spend, P(alive), discounted margin over clv_horizon_months), fitted per customer type; grain: customer; key: customer_id.",
   async build(db, { name, config }) {
+    // Imported here, not above: every lens command reads this file for dependsOn, few of them build it.
+    const { buildClvPredictions, clvSettings } = await import("../../lib/clv/build-predictions.ts");
     const summary = await buildClvPredictions(db, await clvSettings(db, config.metrics), name);
     for (const warning of summary.warnings) process.stderr.write(`${name}: ${warning}\n`);
   },

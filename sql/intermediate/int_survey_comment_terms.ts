@@ -1,5 +1,5 @@
 import type { TsModel } from "../../lib/models/ts-model.ts";
-import { extractTerms, type Term } from "../../lib/text/terms.ts";
+import type { Term } from "../../lib/text/terms.ts";
 
 /**
  * Words and two-word phrases of negative survey comments (NPS ≤ 6 or CSAT ≤ 2), Chinese and English.
@@ -12,6 +12,8 @@ export default {
   description:
     "Words and bigram phrases of negative survey comments (NPS ≤ 6 or CSAT ≤ 2), segmented with Intl.Segmenter; one row per response_id × kind × term with its count in the comment.",
   async build(db, { name }) {
+    // Imported here, not above: every lens command reads this file for dependsOn, few of them build it.
+    const { extractTerms } = await import("../../lib/text/terms.ts");
     const reader = await db.runAndReadAll(
       "select response_id, comment from int_surveys_enriched where is_negative and comment is not null and trim(comment) <> '' order by response_id",
     );

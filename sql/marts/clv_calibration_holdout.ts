@@ -7,9 +7,8 @@
 //          actual = purchase days in the holdout; means per customer of the bucket.
 // window: purchases up to int_as_of.as_of_date. Empty (with the reason on stderr) when no fit is possible.
 // It is a TS model because the maximum-likelihood fit is not SQL.
-import { fitClv, type ClvFitReport } from "../../lib/clv/fit.ts";
+import type { ClvFitReport } from "../../lib/clv/fit.ts";
 import type { TsModel } from "../../lib/models/ts-model.ts";
-import { queryOne } from "../../lib/warehouse/query.ts";
 
 /** Length of the holdout, ending on the as-of date: 26 weeks. */
 export const HOLDOUT_DAYS = 182;
@@ -22,6 +21,8 @@ export default {
   description:
     "Calibration/holdout check of the BG/NBD model: predicted vs actual repeat purchase days in the 26 weeks before int_as_of, one row per calibration frequency bucket (0 … 6, 7+).",
   async build(db, { name }) {
+    // Imported here, not above: every lens command reads this file for dependsOn, few of them build it.
+    const [{ fitClv }, { queryOne }] = await Promise.all([import("../../lib/clv/fit.ts"), import("../../lib/warehouse/query.ts")]);
     await db.run(
       `create table "${name}" (
         frequency_bucket integer not null, frequency varchar not null, customers bigint not null,
