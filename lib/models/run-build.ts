@@ -83,6 +83,9 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
     const known = cachedFingerprints(warehousePath);
     // Model tables are read by key or re-sorted by their readers; keeping insertion order only costs time.
     await w.db.run("set preserve_insertion_order = false");
+    // FSST (string compression) is the costliest analysis DuckDB runs when it writes a table: without it the
+    // big intermediates write ~18 % faster at l for ~12 % more space (dictionary compression stays on).
+    await w.db.run("set disabled_compression_methods = 'fsst'");
     await w.db.run("begin transaction");
     try {
       if (previous) await recordFailure(w.db, previous);
