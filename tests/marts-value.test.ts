@@ -176,7 +176,7 @@ const MARTS = [
 
 const INTERMEDIATES = [
   "int_orders_classified", "int_customer_purchase_days", "int_customer_orders_summarized", "int_calendar_months",
-  "int_customer_activity_days", "int_customer_activity_spells",
+  "int_customer_activity_timelines", "int_customer_activity_spells",
 ];
 
 /** Run every check of the contracts (sql/<layer>/<name>.yml) of the value marts and their intermediates; returns the failures. */
@@ -553,5 +553,20 @@ describe("customer-value marts on edge inputs", () => {
       [listValue(MARTS)],
     );
     expect(cols).toEqual([]);
+  });
+
+  test("the timelines' order assertion catches a repeated or out-of-order day and passes a clean list", async () => {
+    const { db } = await freshWarehouse();
+    const model = (await readProject(db, "sql", { checkSources: false })).find((m) => m.name === "int_customer_activity_timelines")!;
+    const assertion = contractChecks(model).find((c) => c.check === "assertion: every day appears once, in ascending order")!;
+    await db.run(`create table int_customer_activity_timelines as select * from (values
+      ('ok', [date '2024-01-01', date '2024-01-05'], [date '2024-01-01']),
+      ('one', [date '2024-01-01'], [date '2024-01-01']),
+      ('repeat', [date '2024-01-01', date '2024-01-01'], [date '2024-01-01']),
+      ('order', [date '2024-01-05', date '2024-01-01'], [date '2024-01-05']),
+      ('purchases', [date '2024-01-01', date '2024-01-05'], [date '2024-01-05', date '2024-01-01'])
+    ) as t(customer_id, activity_dates, purchase_dates)`);
+    const bad = await queryRows<{ customer_id: string }>(db, `select customer_id from (${assertion.sql}) order by customer_id`);
+    expect(bad.map((r) => r.customer_id)).toEqual(["order", "purchases", "repeat"]);
   });
 });

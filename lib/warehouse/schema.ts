@@ -457,18 +457,6 @@ export interface IntCampaignOutcomes {
   redemption_cost: number;
 }
 
-/** Days a customer was active, for churn: a purchase, or an interaction (survey response, ticket opened, or loyalty sign-in / review / share / redemption). Only customers with a purchase, from their first purchase on. A view: int_customer_activity_timelines stores the same days as one list per customer. Grain: one row per customer and active day. Built from sql/intermediate/int_customer_activity_days.sql. */
-export interface IntCustomerActivityDays {
-  /** Customer id. */
-  customer_id: string;
-  /** Local date with activity. */
-  activity_date: string;
-  /** A purchase that day. */
-  has_purchase: boolean;
-  /** An interaction that day. */
-  has_interaction: boolean;
-}
-
 /** Activity spells: runs of activity days with no gap longer than config churn_days. A spell ends in churn on churn_date = last_activity_date + churn_days; is_churned when that is on or before as_of_date. next_purchase_date = first purchase after the spell (for win-back). Grain: one row per customer and spell. Built from sql/intermediate/int_customer_activity_spells.sql. */
 export interface IntCustomerActivitySpells {
   /** Customer id. */
@@ -495,7 +483,7 @@ export interface IntCustomerActivitySpells {
   next_purchase_date: string | null;
 }
 
-/** Each CRM customer's activity days from their first purchase on, as ordered lists: activity_dates (each day with a purchase or an interaction — survey response, ticket opened, loyalty sign-in / review / share / redemption — once, ascending), has_purchase and has_interaction (what happened on the day at the same position) and purchase_dates (the purchase days alone, ascending). int_customer_activity_days is the same data one row per day; the customer-value models read these lists. Grain: one row per CRM customer with a purchase. Built from sql/intermediate/int_customer_activity_timelines.sql. */
+/** Each CRM customer's activity days from their first purchase on, as ordered lists: activity_dates (each day with a purchase or an interaction — survey response, ticket opened, loyalty sign-in / review / share / redemption — once, ascending), has_purchase and has_interaction (what happened on the day at the same position) and purchase_dates (the purchase days alone, ascending). The customer-value models read these lists; unnest(activity_dates) gives one row per customer and day. Grain: one row per CRM customer with a purchase. Built from sql/intermediate/int_customer_activity_timelines.sql. */
 export interface IntCustomerActivityTimelines {
   /** CRM customer id. */
   customer_id: string;
@@ -1289,7 +1277,6 @@ export interface Database {
   int_as_of: IntAsOf;
   int_calendar_months: IntCalendarMonths;
   int_campaign_outcomes: IntCampaignOutcomes;
-  int_customer_activity_days: IntCustomerActivityDays;
   int_customer_activity_spells: IntCustomerActivitySpells;
   int_customer_activity_timelines: IntCustomerActivityTimelines;
   int_customer_clv_predicted: IntCustomerClvPredicted;

@@ -2,7 +2,7 @@
 -- churn_days; it ends in churn on churn_date = last activity + churn_days (config_metrics.churn_days).
 -- grain: one row per customer and spell; key: customer_id, spell_number
 -- formula: a customer is churned on day t when their last activity (purchase or interaction, see
---          int_customer_activity_days) before or on t is churn_days or more days earlier. is_churned =
+--          int_customer_activity_timelines) before or on t is churn_days or more days earlier. is_churned =
 --          churn_date ≤ as_of_date. next_purchase_date = first purchase after the spell (win-back).
 -- window: all loaded history up to as_of_date
 -- The days come as one ordered list per customer (int_customer_activity_timelines): walking a customer's

@@ -6,7 +6,8 @@
 --          earn_purchase, expire and tier_change are bookkeeping, not the customer acting). activity_dates
 --          lists the days in ascending order, each once; has_purchase[i] and has_interaction[i] say what
 --          happened on activity_dates[i]; purchase_dates lists the purchase days alone.
---          int_customer_activity_days is the same data, one row per day.
+--          One row per day: select customer_id, unnest(activity_dates) as activity_date, unnest(has_purchase)
+--          as has_purchase, unnest(has_interaction) as has_interaction from int_customer_activity_timelines.
 -- window: all loaded history
 -- Why lists: at l scale there are 14M activity days. Deduplicating them in a day-level aggregate and writing
 -- them costs several times more than sorting each customer's events inside one list, and the customer-value
