@@ -123,6 +123,26 @@ export interface ScaleResult {
   profiles?: string[];
 }
 
+/**
+ * The customer-value marts (issue 4: CLV, retention, repurchase and renewal, churn, win-back, early warning, RFM and
+ * value tiers). With the intermediate models they read, they are "the value layer" the bench reports.
+ */
+const VALUE_MARTS = [
+  "customer_ltv",
+  "clv_calibration_holdout",
+  "retention_cohorts",
+  "repurchase_rate",
+  "renewal_rate",
+  "churn_monthly",
+  "churn_cohorts",
+  "churn_survival",
+  "winback",
+  "churn_early_warning",
+  "customer_segments",
+  "value_tier_summary",
+  "profile_completeness",
+];
+
 const previous = existsSync(join(ROOT, "bench/results/latest.json")) && !args.replace ? readJson(join(ROOT, "bench/results/latest.json")) : null;
 const results: Record<string, ScaleResult> = { ...(previous?.scales ?? {}) };
 const cleanups: (() => void)[] = [];
@@ -390,25 +410,6 @@ async function lastBuild(wh: string): Promise<BuildLogRow[]> {
   return JSON.parse(out) as BuildLogRow[];
 }
 
-/**
- * The customer-value marts (issue 4: CLV, retention, repurchase and renewal, churn, win-back, early warning, RFM and
- * value tiers). With the intermediate models they read, they are "the value layer" the bench reports.
- */
-const VALUE_MARTS = [
-  "customer_ltv",
-  "clv_calibration_holdout",
-  "retention_cohorts",
-  "repurchase_rate",
-  "renewal_rate",
-  "churn_monthly",
-  "churn_cohorts",
-  "churn_survival",
-  "winback",
-  "churn_early_warning",
-  "customer_segments",
-  "value_tier_summary",
-  "profile_completeness",
-];
 
 /** `marts` and every non-staging model upstream of them, from the lineage the build stored in the warehouse. */
 async function upstreamModels(wh: string, marts: string[], layerOf: (model: string) => string): Promise<string[]> {
