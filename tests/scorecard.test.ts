@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TARGETS, mergeTargets } from "../lib/config/default-targets.ts";
-import { Target } from "../lib/config/lens-config.ts";
+import { writeConfigTables } from "../lib/config/config-tables.ts";
+import { LensConfig, Target } from "../lib/config/lens-config.ts";
 import { selectModels } from "../lib/models/graph.ts";
 import { buildModels, readProject, type Model } from "../lib/models/project.ts";
 import { queryRows } from "../lib/warehouse/query.ts";
@@ -90,6 +91,19 @@ describe("default targets", () => {
     expect(rows).toHaveLength(DEFAULT_TARGETS.length);
     expect(rows.find((r: Row) => r.kpi === "nps")).toEqual({ kpi: "nps", target: 45, direction: "higher", period: "month" });
     await expect(freshWarehouse({ targets: [{ kpi: "nps", label: "NPS", target: 45, direction: "up", unit: "score" }] })).rejects.toThrow();
+  });
+
+  it("rewrites the config tables only when the config changed", async () => {
+    const w = await freshWarehouse();
+    // A hand edit stands until the config itself changes: only then are the tables written again.
+    await w.db.run("update config_targets set target = -1 where kpi = 'nps'");
+    await writeConfigTables(w.db, LensConfig.parse({}));
+    expect(await queryRows(w.db, "select target from config_targets where kpi = 'nps'")).toEqual([{ target: -1 }]);
+    await writeConfigTables(w.db, LensConfig.parse({ metrics: { churn_days: 120 } }));
+    expect(await queryRows(w.db, "select target from config_targets where kpi = 'nps'")).toEqual([
+      { target: DEFAULT_TARGETS.find((t) => t.kpi === "nps")!.target },
+    ]);
+    expect(await queryRows(w.db, "select churn_days from config_metrics")).toEqual([{ churn_days: 120 }]);
   });
 });
 

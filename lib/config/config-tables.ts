@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
-import { queryRows } from "../warehouse/query.ts";
+import { tableComments } from "../warehouse/table-comments.ts";
 import { mergeTargets } from "./default-targets.ts";
 import type { LensConfig } from "./lens-config.ts";
 
@@ -12,15 +12,8 @@ export async function writeConfigTables(db: DuckDBConnection, config: LensConfig
   // Every build calls this; rewriting unchanged tables costs a no-op build a tenth of its time (the writes
   // and the checkpoint after them). The comment on config_metrics records what the tables were written from.
   const written = `lens config ${createHash("sha256").update(JSON.stringify([config.metrics, mergeTargets(config.targets)])).digest("hex")}`;
-  const [current] = await queryRows<{ comment: string | null }>(
-    db,
-    "select comment from duckdb_tables() where database_name = current_database() and schema_name = 'main' and table_name = 'config_metrics'",
-  );
-  const targets = await queryRows<{ n: number }>(
-    db,
-    "select count(*) as n from duckdb_tables() where database_name = current_database() and schema_name = 'main' and table_name = 'config_targets'",
-  );
-  if (current?.comment === written && targets[0].n === 1) return;
+  const comments = await tableComments(db, ["config_metrics", "config_targets"]);
+  if (comments.get("config_metrics") === written && comments.has("config_targets")) return;
   const entries = Object.entries(config.metrics);
   const cols = entries.map(([k, v]) => `$${k}::${Number.isInteger(v) ? "bigint" : "double"} as "${k}"`).join(", ");
   await db.run(`create or replace table config_metrics as select ${cols}`, Object.fromEntries(entries));

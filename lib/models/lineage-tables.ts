@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
-import { queryRows } from "../warehouse/query.ts";
+import { tableComments } from "../warehouse/table-comments.ts";
 import { lineage } from "./lineage.ts";
 import type { Model } from "./model.ts";
 
@@ -13,11 +13,8 @@ export async function writeLineageTables(db: DuckDBConnection, project: Model[])
   // Unchanged on most builds: the comment on lens_lineage_nodes records the graph it holds, and an
   // unchanged graph is not rewritten (a no-op build would otherwise spend a tenth of its time here).
   const written = `lens lineage ${createHash("sha256").update(JSON.stringify(g)).digest("hex")}`;
-  const present = await queryRows<{ table_name: string; comment: string | null }>(
-    db,
-    "select table_name, comment from duckdb_tables() where database_name = current_database() and schema_name = 'main' and table_name in ('lens_lineage_nodes', 'lens_lineage_edges')",
-  );
-  if (present.length === 2 && present.some((t) => t.table_name === "lens_lineage_nodes" && t.comment === written)) return;
+  const comments = await tableComments(db, ["lens_lineage_nodes", "lens_lineage_edges"]);
+  if (comments.get("lens_lineage_nodes") === written && comments.has("lens_lineage_edges")) return;
   await db.run(`create or replace table lens_lineage_nodes (
     name varchar primary key, layer varchar not null, materialization varchar not null, description varchar, file varchar
   )`);
