@@ -4,7 +4,7 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClvPredictions, MIN_SEGMENT_REPEAT_CUSTOMERS, type ClvBuildSummary, type SegmentFit } from "../lib/clv/build-predictions.ts";
-import { compressRfm } from "../lib/clv/bgnbd.ts";
+import { compressRfm, pAlive } from "../lib/clv/bgnbd.ts";
 import { fitBgNbd } from "../lib/clv/fit-models.ts";
 import { fitClv } from "../lib/clv/fit.ts";
 import { simulateCustomers } from "../lib/clv/simulate.ts";
@@ -195,6 +195,35 @@ describe("CLV on the demo company: per customer type fits against the planted pa
     expect(r.bad).toBe(0);
     expect(r.tob / r.toc).toBeGreaterThan(11);
     expect(r.tob / r.toc).toBeLessThan(16);
+  });
+
+  it("weeks_below_warning goes back to where P(alive) crossed warning_p_alive_below (ToC: the fitted P(alive) there is p*)", async () => {
+    const threshold = SETTINGS.warning_p_alive_below;
+    const params = fitOf(summary, "ToC").bgnbd!.params;
+    const rows = await queryRows<{ x: number; tx: number; T: number; p_alive: number; weeks: number | null }>(
+      db,
+      `select frequency as x, recency_weeks as tx, age_weeks as T, p_alive, weeks_below_warning as weeks
+       from int_customer_clv_predicted where model_segment = 'ToC'`,
+    );
+    const below = rows.filter((r) => r.p_alive < threshold);
+    // Enough of both kinds on the demo for the checks below to mean something.
+    expect(below.length).toBeGreaterThan(100);
+    expect(rows.length - below.length).toBeGreaterThan(100);
+    expect(rows.filter((r) => r.p_alive >= threshold).every((r) => r.weeks === null)).toBe(true);
+    let crossed = 0;
+    for (const r of below) {
+      const crossing = r.T - r.weeks!;
+      expect(crossing).toBeGreaterThanOrEqual(r.tx - 1e-9);
+      expect(crossing).toBeLessThan(r.T);
+      if (crossing > r.tx + 1e-9) {
+        crossed++;
+        expect(pAlive(params, r.x, r.tx, crossing)).toBeCloseTo(threshold, 9);
+      } else {
+        // Already below p* at the last purchase: below ever since.
+        expect(pAlive(params, r.x, r.tx, r.tx)).toBeLessThan(threshold);
+      }
+    }
+    expect(crossed).toBeGreaterThan(100);
   });
 
   it("calibration/holdout by segment (fit to 2025-06-30, predict 2025-07-01..12-31): ToC within 15%, ToB within 5%", async () => {

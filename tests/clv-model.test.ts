@@ -133,6 +133,7 @@ describe("int_customer_clv_predicted", () => {
       ["predicted_avg_spend", "DOUBLE"],
       ["predicted_clv", "DOUBLE"],
       ["model_segment", "VARCHAR"],
+      ["weeks_below_warning", "DOUBLE"],
     ]);
   });
 

@@ -130,16 +130,16 @@ const loyaltyEvents = [
 // Made-up model output: the join is what customer_ltv and the warning list are tested on, not the fit.
 // C02's low P(alive) must not put it on the warning list: it was last active 305 days ago (lost, not at risk).
 const predicted = [
-  { customer_id: "C01", frequency: 3, recency_weeks: 26, age_weeks: 48, avg_repeat_value: 283.33, p_alive: 0.2, predicted_purchases: 0.4, predicted_avg_spend: 270, predicted_clv: 50 },
-  { customer_id: "C02", frequency: 0, recency_weeks: 0, age_weeks: 51, avg_repeat_value: 0, p_alive: 0.05, predicted_purchases: 0.01, predicted_avg_spend: 100, predicted_clv: 1 },
+  { customer_id: "C01", frequency: 3, recency_weeks: 26, age_weeks: 48, avg_repeat_value: 283.33, p_alive: 0.2, predicted_purchases: 0.4, predicted_avg_spend: 270, predicted_clv: 50, weeks_below_warning: 0.5 },
+  { customer_id: "C02", frequency: 0, recency_weeks: 0, age_weeks: 51, avg_repeat_value: 0, p_alive: 0.05, predicted_purchases: 0.01, predicted_avg_spend: 100, predicted_clv: 1, weeks_below_warning: 40 },
   { customer_id: "C04", frequency: 4, recency_weeks: 45, age_weeks: 46, avg_repeat_value: 1050, p_alive: 0.95, predicted_purchases: 3.1, predicted_avg_spend: 1100, predicted_clv: 3000 },
   { customer_id: "C08", frequency: 6, recency_weeks: 47, age_weeks: 51, avg_repeat_value: 283.33, p_alive: 0.8, predicted_purchases: 4.2, predicted_avg_spend: 290, predicted_clv: 900 },
-  { customer_id: "C13", frequency: 2, recency_weeks: 23, age_weeks: 26, avg_repeat_value: 350, p_alive: 0.3, predicted_purchases: 0.9, predicted_avg_spend: 360, predicted_clv: 400 },
+  { customer_id: "C13", frequency: 2, recency_weeks: 23, age_weeks: 26, avg_repeat_value: 350, p_alive: 0.3, predicted_purchases: 0.9, predicted_avg_spend: 360, predicted_clv: 400, weeks_below_warning: 1 },
 ];
 
 const PREDICTED_DDL = `create or replace table int_customer_clv_predicted (
   customer_id varchar, frequency bigint, recency_weeks double, age_weeks double, avg_repeat_value double,
-  p_alive double, predicted_purchases double, predicted_avg_spend double, predicted_clv double)`;
+  p_alive double, predicted_purchases double, predicted_avg_spend double, predicted_clv double, weeks_below_warning double)`;
 const hasClvModel = () => existsSync("sql/intermediate/int_customer_clv_predicted.ts");
 
 /** Build the whole project, then pin int_customer_clv_predicted to hand-made rows and rebuild what reads it. */
@@ -474,7 +474,9 @@ describe("customer-value marts on the hand-computed fixture", () => {
       w("C06", "inactive", 1, 27000, 1, "2024-12-14 00:00:00", 17 * 24 + 10, true),
       w("C04", "unresolved_complaint", 1, 6200, 2, "2024-12-30 09:00:00", 25, true),
       w("C08", "negative_feedback", 1, 2000, 3, "2024-12-15 14:00:00", 380, true),
-      w("C13", "low_p_alive", 1, 1300, 4, "2024-12-31 10:00:00", 0, false),
+      // P(alive) fell below 0.5 one week before the as-of date (Dec 31, 00:00); as_of_at is Dec 31, 10:00.
+      w("C13", "low_p_alive", 1, 1300, 4, "2024-12-24 00:00:00", 7 * 24 + 10, true),
+      // Below 0.5 since Dec 27, 12:00 (half a week), but inactive since Oct 30: the earliest reason counts.
       w("C01", "inactive, low_p_alive", 2, 950, 5, "2024-10-30 00:00:00", 62 * 24 + 10, true),
       w("C03", "inactive", 1, 80, 6, "2024-11-18 00:00:00", 43 * 24 + 10, true),
     ]);
@@ -511,7 +513,7 @@ describe("customer-value marts on edge inputs", () => {
     expect(await rows(db, "select customer_id, reasons, risk_rank, warning_fired_at, hours_since_warning from churn_early_warning order by risk_rank")).toEqual([
       { customer_id: "C04", reasons: "unresolved_complaint", risk_rank: 1, warning_fired_at: "2024-12-30 09:00:00", hours_since_warning: 25 },
       { customer_id: "C08", reasons: "negative_feedback", risk_rank: 2, warning_fired_at: "2024-12-15 14:00:00", hours_since_warning: 380 },
-      { customer_id: "C13", reasons: "low_p_alive", risk_rank: 3, warning_fired_at: "2024-12-31 10:00:00", hours_since_warning: 0 },
+      { customer_id: "C13", reasons: "low_p_alive", risk_rank: 3, warning_fired_at: "2024-12-24 00:00:00", hours_since_warning: 7 * 24 + 10 },
       // Aug 1 + 120 days = Nov 29; Aug 20 + 120 days = Dec 18.
       { customer_id: "C01", reasons: "inactive, low_p_alive", risk_rank: 4, warning_fired_at: "2024-11-29 00:00:00", hours_since_warning: 32 * 24 + 10 },
       { customer_id: "C03", reasons: "inactive", risk_rank: 5, warning_fired_at: "2024-12-18 00:00:00", hours_since_warning: 13 * 24 + 10 },

@@ -64,8 +64,18 @@ export async function clvAsOfDate(db: DuckDBConnection): Promise<string | null> 
 /** CLV settings from config_metrics, falling back to the given defaults when the table is absent. */
 export async function clvSettings(db: DuckDBConnection, fallback: ClvSettings): Promise<ClvSettings> {
   if (!(await tableExists(db, "config_metrics"))) return fallback;
-  const row = await queryOne<ClvSettings>(db, "select clv_horizon_months, clv_margin, clv_annual_discount_rate from config_metrics");
-  return row ? { clv_horizon_months: Number(row.clv_horizon_months), clv_margin: Number(row.clv_margin), clv_annual_discount_rate: Number(row.clv_annual_discount_rate) } : fallback;
+  const row = await queryOne<ClvSettings>(
+    db,
+    "select clv_horizon_months, clv_margin, clv_annual_discount_rate, warning_p_alive_below from config_metrics",
+  );
+  return row
+    ? {
+        clv_horizon_months: Number(row.clv_horizon_months),
+        clv_margin: Number(row.clv_margin),
+        clv_annual_discount_rate: Number(row.clv_annual_discount_rate),
+        warning_p_alive_below: Number(row.warning_p_alive_below),
+      }
+    : fallback;
 }
 
 /**

@@ -5,7 +5,7 @@ import { predictAliveGroups } from "./predict.ts";
 import { POOLED, type RfmGroupRow } from "./summary-statistics.ts";
 
 /** CLV settings the predictions use (from config_metrics). */
-export type ClvSettings = Pick<MetricsConfig, "clv_horizon_months" | "clv_margin" | "clv_annual_discount_rate">;
+export type ClvSettings = Pick<MetricsConfig, "clv_horizon_months" | "clv_margin" | "clv_annual_discount_rate" | "warning_p_alive_below">;
 
 /** What the writer needs of a fit: its segment ('ToC', 'ToB' or 'all') and its parameters, if any. */
 export interface WriterFit {
@@ -76,6 +76,19 @@ joined as (
         + (scored.r + batch.frequency) * ln((scored.alpha + batch.age_days / 7) / (scored.alpha + batch.recency_days / 7))
       ))
     end as p_alive,
+    -- T* in weeks, when P(alive) falls to p* = warning_p_alive_below: between purchases P(alive) only falls as T
+    -- grows, and a/(b+x−1) · ((α+T*)/(α+t_x))^(r+x) = 1/p* − 1 gives T* = (α+t_x) · ((1/p* − 1)/(a/(b+x−1)))^(1/(r+x)) − α.
+    -- Never before the last purchase: a customer already below p* then has been below since t_x.
+    case
+      when scored.model_segment is null or batch.frequency = 0 or $warn <= 0 then null
+      when $warn >= 1 then batch.recency_days / 7
+      else greatest(
+        batch.recency_days / 7,
+        (scored.alpha + batch.recency_days / 7)
+          * exp((ln(1 / $warn - 1) - ln(scored.a / (scored.b + batch.frequency - 1))) / (scored.r + batch.frequency))
+          - scored.alpha
+      )
+    end as below_warning_from_week,
     scored.alive_purchases,
     scored.alive_discounted,
     -- Gamma-Gamma conditional mean: p(v + m·x)/(p·x + q − 1); the population mean p·v/(q − 1) when x = 0.
@@ -109,7 +122,8 @@ final as (
     cast(predicted_purchases as double) as predicted_purchases,
     cast(predicted_avg_spend as double) as predicted_avg_spend,
     cast(discounted_purchases * predicted_avg_spend * $margin as double) as predicted_clv,
-    cast(model_segment as varchar) as model_segment
+    cast(model_segment as varchar) as model_segment,
+    cast(case when p_alive < $warn then age_days / 7 - below_warning_from_week end as double) as weeks_below_warning
   from predicted
 )
 
@@ -167,7 +181,7 @@ export class PredictionWriter {
     await this.db.run(
       `create or replace temp table ${PREDICTIONS} (model_segment varchar, frequency integer, age_days integer, alive_purchases double, alive_discounted double)`,
     );
-    await this.db.run(predictionsSql(this.stats, this.table, "create"), { batch: "", margin: this.settings.clv_margin });
+    await this.db.run(predictionsSql(this.stats, this.table, "create"), { batch: "", margin: this.settings.clv_margin, warn: this.settings.warning_p_alive_below });
   }
 
   /**
@@ -201,7 +215,11 @@ export class PredictionWriter {
       }
       appender.closeSync();
     }
-    this.pending = await startStatement(this.db, predictionsSql(this.stats, this.table, "insert"), { batch: fit.segment, margin: this.settings.clv_margin });
+    this.pending = await startStatement(this.db, predictionsSql(this.stats, this.table, "insert"), {
+      batch: fit.segment,
+      margin: this.settings.clv_margin,
+      warn: this.settings.warning_p_alive_below,
+    });
   }
 
   /** Wait for the insert in flight, if any. */

@@ -8,8 +8,8 @@
 --   unresolved_complaint — a complaint ticket with no resolved_at; fired when the oldest such was opened;
 --   negative_feedback — an NPS answer ≤ 6 (detractor) or a CSAT answer ≤ 2 in the last config
 --     warning_feedback_days days (as_of_date − days + 1 … as_of_date); fired at the first such answer;
---   low_p_alive — P(alive) from int_customer_clv_predicted below config warning_p_alive_below; the model
---     gives no crossing time, so it fires at as_of_at (this build).
+--   low_p_alive — P(alive) from int_customer_clv_predicted below config warning_p_alive_below; fired when it
+--     fell below: weeks_below_warning weeks before the as-of date (00:00), the BG/NBD model's closed form.
 --   value_at_risk = the customer's net revenue in the trailing 365 days; risk_rank = 1 for the highest
 --   value at risk (ties by customer_id). warning_fired_at = earliest firing; hours_since_warning =
 --   hours from it to int_as_of.as_of_at; advisor_overdue = hours_since_warning > config
@@ -82,7 +82,9 @@ negative_feedback as (
 low_p_alive as (
   select
     predicted.customer_id,
-    as_of.as_of_at as fired_at,
+    -- The model's clock counts whole days to the as-of date, so the weeks count back from its midnight.
+    cast(as_of.as_of_date as timestamp)
+      - to_microseconds(cast(round(predicted.weeks_below_warning * 7 * 86400 * 1000000) as bigint)) as fired_at,
     predicted.p_alive
   from predicted
   cross join as_of
