@@ -248,3 +248,15 @@ describe("lens build", () => {
     expect(await read(p.warehouse, "select count(*) as n from information_schema.tables where table_name = 'daily_revenue'")).toEqual([{ n: 0 }]);
   });
 });
+
+describe("memory_limit from lens.config.json", () => {
+  it("caps DuckDB in the build (a model sees the setting) and is validated at the edge", async () => {
+    const p = await shop();
+    writeFileSync(`${p.sqlDir}/marts/duckdb_memory.sql`, "select current_setting('memory_limit') as memory_limit");
+    await p.run({ config: LensConfig.parse({ memory_limit: "1GB" }), select: ["duckdb_memory"] });
+    // DuckDB reports 1 GB (10^9 bytes) in binary units.
+    expect(await read(p.warehouse, "select memory_limit from duckdb_memory")).toEqual([{ memory_limit: "953.6 MiB" }]);
+    expect(LensConfig.safeParse({ memory_limit: "4 gigs" }).success).toBe(false);
+    expect(LensConfig.parse({}).memory_limit).toBeUndefined();
+  });
+});

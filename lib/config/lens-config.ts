@@ -66,6 +66,13 @@ export type ModelsConfig = z.infer<typeof ModelsConfig>;
 export const LensConfig = z.object({
   warehouse: z.string().default("data/warehouse.duckdb"),
   timezone: z.string().default("Asia/Shanghai"),
+  memory_limit: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "4GB" or "512MiB"')
+    .optional()
+    .describe(
+      "Most memory DuckDB may use in lens load, build and test, e.g. \"4GB\"; past it joins, aggregates and sorts spill to disk. Default: DuckDB's own, 80 % of the machine's RAM.",
+    ),
   metrics: MetricsConfig,
   models: ModelsConfig,
   /** Replaces the default target of a KPI with the same `kpi`, or adds one. */

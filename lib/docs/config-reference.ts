@@ -100,7 +100,8 @@ export function configMarkdown(project: readonly Model[]): string {
   for (const [key, s] of Object.entries(props)) {
     const meaning = s.description ?? TOP_LEVEL[key];
     if (!meaning) throw new Error(`lens.config.json key ${key} has no description: add .describe() in lib/config/lens-config.ts or a line in lib/docs/config-reference.ts`);
-    const dflt = key === "metrics" || key === "models" ? "see below" : json(defaults[key as keyof typeof defaults]);
+    const value = defaults[key as keyof typeof defaults];
+    const dflt = key === "metrics" || key === "models" ? "see below" : value === undefined ? "(not set)" : json(value);
     out.push(`| \`${key}\` | ${dflt} | ${cell(meaning)} |`);
   }
 

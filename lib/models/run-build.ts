@@ -75,7 +75,7 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
   const opts: BuildOptions = { ...options, config, runId };
   const previous = readFailure(errorFile);
   if (warehousePath !== ":memory:") await mkdir(dirname(warehousePath), { recursive: true });
-  const w = await openWarehouse(warehousePath);
+  const w = await openWarehouse(warehousePath, { memoryLimit: config.memory_limit });
   let types: string | undefined;
   let result: BuildResult;
   try {

@@ -52,7 +52,7 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
   if (warehousePath !== ":memory:" && !existsSync(warehousePath)) {
     throw new Error(`warehouse ${warehousePath} does not exist; run lens build (or lens run) first`);
   }
-  const w = await openWarehouse(warehousePath);
+  const w = await openWarehouse(warehousePath, { memoryLimit: (options.config ?? loadLensConfig()).memory_limit });
   // Taken while holding the write lock: test results are all this run writes, so the loaded tables'
   // fingerprints recorded for the file before it stay valid after it.
   const before = fileStamp(warehousePath);

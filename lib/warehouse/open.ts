@@ -15,12 +15,14 @@ export interface Warehouse {
  * Open a warehouse file (":memory:" for a throwaway one).
  * Read-only opens let the site loaders read while nothing writes.
  */
-export async function openWarehouse(path: string, options: { readOnly?: boolean } = {}): Promise<Warehouse> {
+export async function openWarehouse(path: string, options: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Warehouse> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) {
     throw new Error(`warehouse ${path} does not exist; run \`lens run\` (or \`npm run build\`) first`);
   }
   const config: Record<string, string> = {};
   if (options.readOnly) config.access_mode = "READ_ONLY";
+  // lens.config.json memory_limit (validated there); DuckDB otherwise takes up to 80 % of the machine's RAM.
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, config);
@@ -52,12 +54,16 @@ export async function openWarehouse(path: string, options: { readOnly?: boolean 
  * Change a warehouse atomically: copy it, let `change` work on the copy, and swap the copy in only
  * when `change` succeeds. On failure the copy is deleted and the original stays exactly as it was.
  */
-export async function withWarehouseCopy<T>(path: string, change: (w: Warehouse) => Promise<T>): Promise<T> {
+export async function withWarehouseCopy<T>(
+  path: string,
+  change: (w: Warehouse) => Promise<T>,
+  options: { memoryLimit?: string } = {},
+): Promise<T> {
   const work = `${path}.building`;
   await rm(work, { force: true });
   await rm(`${work}.wal`, { force: true });
   if (existsSync(path)) await copyFile(path, work);
-  const w = await openWarehouse(work);
+  const w = await openWarehouse(work, options);
   let result: T;
   try {
     result = await change(w);

@@ -6,6 +6,7 @@ import type { LoadPlan } from "../../../loaders/load-plan.ts";
 import { loadIntoWarehouse } from "../../../loaders/load-warehouse.ts";
 import type { AuditRow, LoadProgress } from "../../../loaders/load.ts";
 import { planFromFolder } from "../../../loaders/source-folder.ts";
+import { loadLensConfig } from "../../config/lens-config.ts";
 import { openWarehouse } from "../../warehouse/open.ts";
 import { queryRows } from "../../warehouse/query.ts";
 import { warehouseOption } from "../options.ts";
@@ -44,7 +45,7 @@ export function register(program: Command): void {
       bar.tick();
       if (p.phase === "done") bar.done();
     };
-    const summary = await loadIntoWarehouse(opts.warehouse, plan, { onProgress });
+    const summary = await loadIntoWarehouse(opts.warehouse, plan, { onProgress, memoryLimit: loadLensConfig().memory_limit });
     process.stdout.write(`${auditTable(summary.audit)}\n`);
     const quarantined = summary.audit.reduce((n, a) => n + a.rows_quarantined, 0);
     if (quarantined > 0) {
