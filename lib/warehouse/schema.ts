@@ -613,6 +613,40 @@ export interface IntSurveyCommentTerms {
   occurrences: number;
 }
 
+/** Survey answers (int_surveys_enriched) counted per calendar month and quarter of responded_at, overall ('all') and split by touchpoint, customer type, loyalty tier, value tier at response time, channel and region: all answers and negative ones (NPS ≤ 6 or CSAT ≤ 2); NPS answers as promoters (9–10), passives (7–8) and detractors (0–6); CSAT answers, satisfied (4–5) and low (1–2), with Σ score and Σ score². The NPS, CSAT and negative-feedback marts compute their statistics from these counts. Grain: one row per period_type × period_start × dimension × segment with at least one answer. Built from sql/intermediate/int_survey_splits.sql. */
+export interface IntSurveySplits {
+  /** 'month' or 'quarter'. */
+  period_type: string;
+  /** First day of the month or quarter. */
+  period_start: string;
+  /** The split. */
+  dimension: string;
+  /** Value of the split ('all' for dimension all). */
+  segment: string;
+  /** NPS and CSAT answers. */
+  responses: number;
+  /** Answers NPS 0–6 or CSAT 1–2. */
+  negative: number;
+  /** NPS answers. */
+  nps_responses: number;
+  /** NPS answers 9–10. */
+  promoters: number;
+  /** NPS answers 7–8. */
+  passives: number;
+  /** NPS answers 0–6. */
+  detractors: number;
+  /** CSAT answers. */
+  csat_responses: number;
+  /** CSAT answers 4–5. */
+  csat_satisfied: number;
+  /** CSAT answers 1–2. */
+  low_csat: number;
+  /** Σ score of the CSAT answers. */
+  csat_score_sum: number;
+  /** Σ score² of the CSAT answers. */
+  csat_score_squares: number;
+}
+
 /** Survey answers with the respondent's customer type, loyalty tier and region, the channel of the order or ticket the survey followed, and the score building blocks: nps_point (+1 for 9–10, 0 for 7–8, −1 for 0–6; null for CSAT), csat_satisfied (CSAT 4–5; null for NPS), is_negative (NPS ≤ 6 or CSAT ≤ 2). CSAT answers outside 1–5 are left out. Grain: one row per survey response. Built from sql/intermediate/int_surveys_enriched.sql. */
 export interface IntSurveysEnriched {
   /** Survey response id. */
@@ -1287,6 +1321,7 @@ export interface Database {
   int_loyalty_member_months: IntLoyaltyMemberMonths;
   int_orders_classified: IntOrdersClassified;
   int_survey_comment_terms: IntSurveyCommentTerms;
+  int_survey_splits: IntSurveySplits;
   int_surveys_enriched: IntSurveysEnriched;
   int_t_quantiles: IntTQuantiles;
   int_tickets_business_minutes: IntTicketsBusinessMinutes;

@@ -9,75 +9,22 @@
 -- changes vs the previous period (month − 1 / quarter − 3 months) and vs 12 months earlier, each with a 95%
 -- normal CI for independent samples: share se = sqrt(p1(1−p1)/n1 + p2(1−p2)/n2); mean se = sqrt(s1²/n1 + s2²/n2).
 -- window: calendar month / quarter of responded_at (Asia/Shanghai).
--- The splits are grouping sets over cells of int_surveys_enriched (one pass over the answers, not over a
--- fan-out of each answer to every period and split); mean and sd come from the cells' n, Σscore and Σscore².
-with answers as (
-  select * from int_surveys_enriched where survey_type = 'csat'
+-- The counts and sums per period and split come from int_survey_splits; mean and sd from n, Σscore and Σscore².
+with splits as (
+  select * from int_survey_splits
 ),
 
 t_quantiles as (
   select * from int_t_quantiles
 ),
 
--- Counts and sums add up, so they are taken per finest cell first and the splits below add up cells.
-cells as (
+answered as (
   select
-    month, quarter, touchpoint, customer_type, tier, value_tier, channel, region,
-    count(*) as responses,
-    count(*) filter (where csat_satisfied) as satisfied,
-    sum(score) as score_sum,
-    sum(score * score) as score_squares
-  from answers
-  group by all
-),
-
--- One grouping set per period (month, quarter) × split; 'all' is the period alone.
-aggregated as (
-  select
-    grouping_id(month, quarter, touchpoint, customer_type, tier, value_tier, channel, region) as grouping_set,
-    month, quarter, touchpoint, customer_type, tier, value_tier, channel, region,
-    cast(sum(responses) as bigint) as responses,
-    cast(sum(satisfied) as bigint) as satisfied,
-    cast(sum(score_sum) as bigint) as score_sum,
-    cast(sum(score_squares) as bigint) as score_squares
-  from cells
-  group by grouping sets (
-    (month), (month, touchpoint), (month, customer_type), (month, tier), (month, value_tier), (month, channel),
-    (month, region),
-    (quarter), (quarter, touchpoint), (quarter, customer_type), (quarter, tier), (quarter, value_tier),
-    (quarter, channel), (quarter, region)
-  )
-),
-
--- grouping_id has one bit per split column, set when the grouping set leaves the column out:
--- month 128, quarter 64, touchpoint 32, customer_type 16, tier 8, value_tier 4, channel 2, region 1.
-labelled as (
-  select
-    case when grouping_set & 128 = 0 then 'month' else 'quarter' end as period_type,
-    case when grouping_set & 128 = 0 then month else quarter end as period_start,
-    case
-      when grouping_set & 32 = 0 then 'touchpoint'
-      when grouping_set & 16 = 0 then 'customer_type'
-      when grouping_set & 8 = 0 then 'tier'
-      when grouping_set & 4 = 0 then 'value_tier'
-      when grouping_set & 2 = 0 then 'channel'
-      when grouping_set & 1 = 0 then 'region'
-      else 'all'
-    end as dimension,
-    case
-      when grouping_set & 32 = 0 then touchpoint
-      when grouping_set & 16 = 0 then customer_type
-      when grouping_set & 8 = 0 then tier
-      when grouping_set & 4 = 0 then value_tier
-      when grouping_set & 2 = 0 then channel
-      when grouping_set & 1 = 0 then region
-      else 'all'
-    end as segment,
-    responses,
-    satisfied,
-    score_sum,
-    score_squares
-  from aggregated
+    period_type, period_start, dimension, segment,
+    csat_responses as responses, csat_satisfied as satisfied, csat_score_sum as score_sum,
+    csat_score_squares as score_squares
+  from splits
+  where csat_responses > 0
 ),
 
 -- Sample variance from the sums, (n·Σx² − (Σx)²) / (n(n − 1)): the numerator is an exact integer, so this is
@@ -95,7 +42,7 @@ aggregated_scores as (
       when responses > 1
         then sqrt((responses * score_squares - score_sum * score_sum)::double / (responses * (responses - 1)))
     end as sd
-  from labelled
+  from answered
 ),
 
 shares as (

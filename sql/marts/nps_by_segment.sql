@@ -9,72 +9,17 @@
 -- change_vs_last_year: nps − nps 12 months earlier. Each change has a 95% CI with se = sqrt(se1² + se2²)
 -- (independent samples); NULL when the earlier period has no answers.
 -- window: calendar month / quarter of responded_at (Asia/Shanghai).
--- The splits are grouping sets over cells of int_surveys_enriched (one pass over the answers, not over a
--- fan-out of each answer to every period and split).
-with answers as (
-  select * from int_surveys_enriched where survey_type = 'nps'
+-- The counts per period and split come from int_survey_splits.
+with splits as (
+  select * from int_survey_splits
 ),
 
--- The counts add up, so they are taken per finest cell first and the splits below add up cells, not answers.
-cells as (
+answered as (
   select
-    month, quarter, touchpoint, customer_type, tier, value_tier, channel, region,
-    count(*) as responses,
-    count(*) filter (where nps_point = 1) as promoters,
-    count(*) filter (where nps_point = 0) as passives,
-    count(*) filter (where nps_point = -1) as detractors
-  from answers
-  group by all
-),
-
--- One grouping set per period (month, quarter) × split; 'all' is the period alone. Sums of counts are cast
--- back to the bigint a count is.
-aggregated as (
-  select
-    grouping_id(month, quarter, touchpoint, customer_type, tier, value_tier, channel, region) as grouping_set,
-    month, quarter, touchpoint, customer_type, tier, value_tier, channel, region,
-    cast(sum(responses) as bigint) as responses,
-    cast(sum(promoters) as bigint) as promoters,
-    cast(sum(passives) as bigint) as passives,
-    cast(sum(detractors) as bigint) as detractors
-  from cells
-  group by grouping sets (
-    (month), (month, touchpoint), (month, customer_type), (month, tier), (month, value_tier), (month, channel),
-    (month, region),
-    (quarter), (quarter, touchpoint), (quarter, customer_type), (quarter, tier), (quarter, value_tier),
-    (quarter, channel), (quarter, region)
-  )
-),
-
--- grouping_id has one bit per split column, set when the grouping set leaves the column out:
--- month 128, quarter 64, touchpoint 32, customer_type 16, tier 8, value_tier 4, channel 2, region 1.
-labelled as (
-  select
-    case when grouping_set & 128 = 0 then 'month' else 'quarter' end as period_type,
-    case when grouping_set & 128 = 0 then month else quarter end as period_start,
-    case
-      when grouping_set & 32 = 0 then 'touchpoint'
-      when grouping_set & 16 = 0 then 'customer_type'
-      when grouping_set & 8 = 0 then 'tier'
-      when grouping_set & 4 = 0 then 'value_tier'
-      when grouping_set & 2 = 0 then 'channel'
-      when grouping_set & 1 = 0 then 'region'
-      else 'all'
-    end as dimension,
-    case
-      when grouping_set & 32 = 0 then touchpoint
-      when grouping_set & 16 = 0 then customer_type
-      when grouping_set & 8 = 0 then tier
-      when grouping_set & 4 = 0 then value_tier
-      when grouping_set & 2 = 0 then channel
-      when grouping_set & 1 = 0 then region
-      else 'all'
-    end as segment,
-    responses,
-    promoters,
-    passives,
-    detractors
-  from aggregated
+    period_type, period_start, dimension, segment,
+    nps_responses as responses, promoters, passives, detractors
+  from splits
+  where nps_responses > 0
 ),
 
 scored as (
@@ -84,7 +29,7 @@ scored as (
     100.0 * sqrt(
       (promoters + detractors) / responses::double - pow((promoters - detractors) / responses::double, 2)
     ) / sqrt(responses) as se
-  from labelled
+  from answered
 ),
 
 with_ci as (
