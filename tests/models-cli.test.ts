@@ -66,6 +66,12 @@ describe("lens build / test / lineage / types", () => {
     expect(t.err).toContain(`warehouse ${missing} does not exist; run lens build (or lens run) first`);
     const { existsSync } = await import("node:fs");
     expect(existsSync(missing)).toBe(false);
+    // build, too, says what to do and creates no empty file.
+    const b = await lens("build", "-w", missing, "--sql-dir", p.sqlDir, "--no-types");
+    expect(b.code).toBe(1);
+    expect(b.err).toContain(`warehouse ${missing} does not exist; load data first: lens load --source <folder>`);
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(`${missing}.build-error.json`)).toBe(false);
   });
 
   it("lineage --json needs no warehouse", async () => {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import pc from "picocolors";
 import { ModelBuildError } from "../../models/build-model.ts";
 import { build } from "../../models/run-build.ts";
@@ -23,6 +24,10 @@ export function register(program: Command): void {
       ),
   ).action(async (opts: { select?: string[]; fullRefresh?: boolean; sqlDir: string; types: string | false; warehouse: string }) => {
     const started = performance.now();
+    // Opening a missing file would create an empty warehouse that then fails to build: say what to do instead.
+    if (opts.warehouse !== ":memory:" && !existsSync(opts.warehouse)) {
+      throw new Error(`warehouse ${opts.warehouse} does not exist; load data first: lens load --source <folder> (or lens run --source <folder>)`);
+    }
     try {
       const result = await build(opts.warehouse, {
         sqlDir: opts.sqlDir,
