@@ -1,40 +1,33 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { createHash } from "node:crypto";
-import { tableComments } from "../warehouse/table-comments.ts";
+import { rewriteWhenChanged } from "../warehouse/rewrite-when-changed.ts";
 import { mergeTargets } from "./default-targets.ts";
-import type { LensConfig } from "./lens-config.ts";
+import type { LensConfig, Target } from "./lens-config.ts";
 
 /**
  * Write the metric definitions into the warehouse as `config_metrics` (one row, one column per
  * setting) so SQL models read thresholds with a plain join instead of templating.
  */
 export async function writeConfigTables(db: DuckDBConnection, config: LensConfig): Promise<void> {
-  // Every build calls this; rewriting unchanged tables costs a no-op build a tenth of its time (the writes
-  // and the checkpoint after them). The comment on config_metrics records what the tables were written from.
-  const written = `lens config ${createHash("sha256").update(JSON.stringify([config.metrics, mergeTargets(config.targets)])).digest("hex")}`;
-  const comments = await tableComments(db, ["config_metrics", "config_targets"]);
-  if (comments.get("config_metrics") === written && comments.has("config_targets")) return;
-  const entries = Object.entries(config.metrics);
-  const cols = entries.map(([k, v]) => `$${k}::${Number.isInteger(v) ? "bigint" : "double"} as "${k}"`).join(", ");
-  await db.run(`create or replace table config_metrics as select ${cols}`, Object.fromEntries(entries));
-  await writeTargets(db, config);
-  await db.run(`comment on table config_metrics is ${sqlString(written)}`);
+  const targets = mergeTargets(config.targets);
+  await rewriteWhenChanged(db, ["config_metrics", "config_targets"], [config.metrics, targets], async () => {
+    const entries = Object.entries(config.metrics);
+    const cols = entries.map(([k, v]) => `$${k}::${Number.isInteger(v) ? "bigint" : "double"} as "${k}"`).join(", ");
+    await db.run(`create or replace table config_metrics as select ${cols}`, Object.fromEntries(entries));
+    await writeTargets(db, targets);
+  });
 }
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * Write `config_targets`: one row per KPI, the catalogue's defaults with `config.targets` laid over them
  * (same `kpi` replaces, a new one is added). kpi_scorecard reads it.
  */
-async function writeTargets(db: DuckDBConnection, config: LensConfig): Promise<void> {
+async function writeTargets(db: DuckDBConnection, targets: Target[]): Promise<void> {
   await db.run(
     `create or replace table config_targets (
       kpi varchar primary key, label varchar not null, target double not null, direction varchar not null,
       unit varchar not null, period varchar not null, at_risk_margin double not null
     )`,
   );
-  const targets = mergeTargets(config.targets);
   if (targets.length === 0) return;
   await db.run(
     `insert into config_targets values ${targets.map((_, i) => `(${Array.from({ length: 7 }, (_, c) => `$${i * 7 + c + 1}`).join(", ")})`).join(", ")}`,

@@ -1,6 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { createHash } from "node:crypto";
-import { tableComments } from "../warehouse/table-comments.ts";
+import { rewriteWhenChanged } from "../warehouse/rewrite-when-changed.ts";
 import { lineage } from "./lineage.ts";
 import type { Model } from "./model.ts";
 
@@ -10,18 +9,14 @@ import type { Model } from "./model.ts";
  */
 export async function writeLineageTables(db: DuckDBConnection, project: Model[]): Promise<void> {
   const g = lineage(project);
-  // Unchanged on most builds: the comment on lens_lineage_nodes records the graph it holds, and an
-  // unchanged graph is not rewritten (a no-op build would otherwise spend a tenth of its time here).
-  const written = `lens lineage ${createHash("sha256").update(JSON.stringify(g)).digest("hex")}`;
-  const comments = await tableComments(db, ["lens_lineage_nodes", "lens_lineage_edges"]);
-  if (comments.get("lens_lineage_nodes") === written && comments.has("lens_lineage_edges")) return;
-  await db.run(`create or replace table lens_lineage_nodes (
-    name varchar primary key, layer varchar not null, materialization varchar not null, description varchar, file varchar
-  )`);
-  await db.run(`create or replace table lens_lineage_edges ("from" varchar not null, "to" varchar not null)`);
-  await insertAll(db, "lens_lineage_nodes", g.nodes.map((n) => [n.name, n.layer, n.materialization, n.description, n.file]));
-  await insertAll(db, "lens_lineage_edges", g.edges.map((e) => [e.from, e.to]));
-  await db.run(`comment on table lens_lineage_nodes is '${written}'`);
+  await rewriteWhenChanged(db, ["lens_lineage_nodes", "lens_lineage_edges"], g, async () => {
+    await db.run(`create or replace table lens_lineage_nodes (
+      name varchar primary key, layer varchar not null, materialization varchar not null, description varchar, file varchar
+    )`);
+    await db.run(`create or replace table lens_lineage_edges ("from" varchar not null, "to" varchar not null)`);
+    await insertAll(db, "lens_lineage_nodes", g.nodes.map((n) => [n.name, n.layer, n.materialization, n.description, n.file]));
+    await insertAll(db, "lens_lineage_edges", g.edges.map((e) => [e.from, e.to]));
+  });
 }
 
 async function insertAll(db: DuckDBConnection, table: string, rows: DuckDBValue[][]): Promise<void> {
