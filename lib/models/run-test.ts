@@ -52,7 +52,8 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
   if (warehousePath !== ":memory:" && !existsSync(warehousePath)) {
     throw new Error(`warehouse ${warehousePath} does not exist; run lens build (or lens run) first`);
   }
-  const w = await openWarehouse(warehousePath, { memoryLimit: (options.config ?? loadLensConfig()).memory_limit });
+  const config = options.config ?? loadLensConfig();
+  const w = await openWarehouse(warehousePath, { memoryLimit: config.memory_limit });
   // Taken while holding the write lock: test results are all this run writes, so the loaded tables'
   // fingerprints recorded for the file before it stay valid after it.
   const before = fileStamp(warehousePath);
@@ -63,7 +64,7 @@ export async function test(warehousePath: string, options: TestOptions = {}): Pr
     const [{ threads }] = await queryRows<{ threads: number }>(w.db, "select current_setting('threads') as threads");
     await w.db.run("set threads = 1");
     for (let i = 1; i < threads; i++) more.push(await w.instance.connect());
-    return await testInto(w.db, { ...options, connections: [w.db, ...more] });
+    return await testInto(w.db, { ...options, config, connections: [w.db, ...more] });
   } finally {
     for (const c of more) c.closeSync();
     w.close();
