@@ -5,7 +5,7 @@ import { ruleObject } from "./column-rule.ts";
 import { LoadError } from "./load-error.ts";
 import type { DatabaseInput, EntityPlan, FileInput, LoadPlan } from "./load-plan.ts";
 import { ensureLoadTables } from "./load-tables.ts";
-import { ensureRawTables } from "./raw-tables.ts";
+import { ensureRawTables, rawTableName } from "./raw-tables.ts";
 import { readFile, sqlName, sqlString, type ReadOptions, type ReadResult } from "./read-file.ts";
 import { readDatabase } from "./read-database.ts";
 import { sourceColumnOf, typedRowsSql } from "./typed-rows-sql.ts";
@@ -38,6 +38,8 @@ export interface LoadSummary {
   quarantineRows: number;
   /** Raw rows inserted or replaced (unchanged rows are left alone). */
   rowsChanged: number;
+  /** The raw tables that gained or replaced rows (the others are exactly as they were). */
+  changedTables: string[];
 }
 
 /** Progress of one input, for a progress bar: `step` of `steps`. */
@@ -82,12 +84,13 @@ export async function load(db: DuckDBConnection, plan: LoadPlan, options: LoadOp
   await ensureLoadTables(db);
   const loadId = options.loadId ?? randomUUID();
   const now = localTimestamp(options.now ?? new Date());
-  const summary: LoadSummary = { loadId, audit: [], quarantineRows: 0, rowsChanged: 0 };
+  const summary: LoadSummary = { loadId, audit: [], quarantineRows: 0, rowsChanged: 0, changedTables: [] };
   for (const entityPlan of plan.entities) {
     const result = await loadEntity(db, entityPlan, loadId, now, options);
     summary.audit.push(...result.audit);
     summary.quarantineRows += result.quarantineRows;
     summary.rowsChanged += result.rowsChanged;
+    if (result.rowsChanged > 0) summary.changedTables.push(rawTableName(entityPlan.entity));
   }
   return summary;
 }

@@ -7,6 +7,8 @@ import { queryRows } from "../lib/warehouse/query.ts";
 import { loadIntoWarehouse } from "../loaders/load-warehouse.ts";
 import { planFromFolder } from "../loaders/source-folder.ts";
 import { planFromConfig } from "../loaders/load-config.ts";
+import { cachedFingerprints } from "../lib/models/fingerprint-cache.ts";
+import { build } from "../lib/models/run-build.ts";
 
 const header = "order_id,customer_id,ordered_at,status,gross_amount\n";
 const first = `${header}O1,C1,2024-01-01 10:00:00,completed,10\nO2,C2,2024-01-02 10:00:00,completed,20\nO3,C3,2024-01-03 10:00:00,cancelled,30\n`;
@@ -63,6 +65,38 @@ describe("re-running a load", () => {
       { rows_read: 3, rows_loaded: 3, rows_quarantined: 0, duplicates_dropped: 0 },
       { rows_read: 4, rows_loaded: 4, rows_quarantined: 0, duplicates_dropped: 0 },
     ]);
+  });
+
+  it("records the raw tables it changed for the next build, which then rebuilds their readers without hashing them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lens-load-fp-"));
+    const warehouse = join(dir, "w.duckdb");
+    const src = join(dir, "src");
+    const sqlDir = join(dir, "sql");
+    mkdirSync(src);
+    mkdirSync(join(sqlDir, "staging"), { recursive: true });
+    writeFileSync(join(sqlDir, "staging", "stg_orders.sql"), "select order_id, gross_amount from raw_orders\n");
+    writeFileSync(join(src, "orders.csv"), first);
+    const rebuild = async () => {
+      const r = await build(warehouse, { sqlDir, typesFile: false });
+      return { built: r.models.filter((m) => m.status === "built").map((m) => m.model), seen: r.fingerprints.get("raw_orders") };
+    };
+
+    const s1 = await loadIntoWarehouse(warehouse, planFromFolder(src));
+    expect(s1.changedTables).toEqual(["raw_orders"]);
+    // Only what the load knows: raw_customers was never loaded, so the build will hash it.
+    expect(Object.fromEntries(cachedFingerprints(warehouse))).toEqual({ raw_orders: `load:${s1.loadId}` });
+    expect(await rebuild()).toEqual({ built: ["stg_orders"], seen: `load:${s1.loadId}` });
+
+    // The same file again changes no row: the fingerprint the build saw is kept, and nothing rebuilds.
+    const s2 = await loadIntoWarehouse(warehouse, planFromFolder(src));
+    expect(s2.changedTables).toEqual([]);
+    expect(cachedFingerprints(warehouse).get("raw_orders")).toBe(`load:${s1.loadId}`);
+    expect(await rebuild()).toEqual({ built: [], seen: `load:${s1.loadId}` });
+
+    writeFileSync(join(src, "orders.csv"), second);
+    const s3 = await loadIntoWarehouse(warehouse, planFromFolder(src));
+    expect(s3.changedTables).toEqual(["raw_orders"]);
+    expect(await rebuild()).toEqual({ built: ["stg_orders"], seen: `load:${s3.loadId}` });
   });
 
   it("keeps the last of rows sharing a key across the files of one entity", async () => {

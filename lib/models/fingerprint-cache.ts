@@ -37,8 +37,9 @@ interface CacheFile {
 
 /**
  * The data fingerprints recorded for the warehouse file as it is now, or an empty map when the file
- * was written since (a load, a hand edit, a copy put in its place): hashing 10M-row tables on every
- * build is most of a no-op build's time, and nothing but a write to the file can change them.
+ * was written since by anything but lens (a hand edit, a copy put in its place): hashing 10M-row tables on
+ * every build is most of a no-op build's time, and nothing but a write to the file can change them. A build
+ * records what it hashed, a load what it changed (loadIntoWarehouse), and a test run carries them over.
  */
 export function cachedFingerprints(warehousePath: string): Map<string, string> {
   const file = fingerprintCacheFile(warehousePath);
