@@ -102,7 +102,7 @@ async function buildFixture(asOf?: string) {
   await insertRows(w.db, "raw_orders", ORDERS);
   await createStgOrders(w.db);
   if (asOf) await w.db.run("create table int_as_of as select cast($d as date) as as_of_date", { d: asOf });
-  await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
+  await model.build(w.db, { name: "int_customer_clv_predicted", model: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
   const rows = await queryRows<Row>(w.db, "select * from int_customer_clv_predicted order by customer_id");
   const params = await queryRows<{
     segment: string;
@@ -195,7 +195,7 @@ describe("int_customer_clv_predicted", () => {
     const w = await freshWarehouse(CONFIG);
     await insertRows(w.db, "raw_orders", [order("s1", "2024-01-01 10:00:00", 10), order("s2", "2024-02-01 10:00:00", 20)]);
     await createStgOrders(w.db);
-    await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
+    await model.build(w.db, { name: "int_customer_clv_predicted", model: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
     const rows = await queryRows<Row>(w.db, "select * from int_customer_clv_predicted order by customer_id");
     expect(rows.map((r) => [r.customer_id, r.frequency, r.age_weeks * 7, r.p_alive, r.predicted_purchases, r.predicted_clv, r.model_segment])).toEqual([
       ["s1", 0, 31, null, null, null, null],
@@ -207,7 +207,7 @@ describe("int_customer_clv_predicted", () => {
   it("writes empty tables when there are no purchases", async () => {
     const w = await freshWarehouse(CONFIG);
     await createStgOrders(w.db);
-    await model.build(w.db, { name: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
+    await model.build(w.db, { name: "int_customer_clv_predicted", model: "int_customer_clv_predicted", config: LensConfig.parse(CONFIG) });
     expect(await queryRows(w.db, "select * from int_customer_clv_predicted")).toEqual([]);
     expect(await queryRows(w.db, "select * from clv_model_parameters")).toEqual([]);
   });

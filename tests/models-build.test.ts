@@ -175,7 +175,10 @@ describe("lens build", () => {
     expect(e.message).toMatch(new RegExp(`^${e.file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: Binder Error: .*amount_typo`));
     expect(sha(p.warehouse)).toBe(hash);
     expect(existsSync(`${p.warehouse}.building`)).toBe(false);
+    expect(existsSync(`${p.warehouse}.wal`)).toBe(false);
     expect(await read(p.warehouse, "select count(*) as n from order_facts")).toEqual([{ n: 3 }]);
+    // The models built before the failing one were staged, never published, and are gone.
+    expect(await read(p.warehouse, "select table_name from duckdb_tables() where starts_with(table_name, '__lens_next_')")).toEqual([]);
     const sidecar = JSON.parse(readFileSync(`${p.warehouse}.build-error.json`, "utf8"));
     expect(sidecar).toMatchObject({ model: "order_facts", file: e.file, line: 5 });
     // Restoring the file needs no rebuild (the warehouse still holds the good build); the failure
@@ -188,6 +191,26 @@ describe("lens build", () => {
     expect(failed[0].run_id).toBe(sidecar.run_id);
     expect(failed[0].model).toBe("order_facts");
     expect(failed[0].error).toContain("amount_typo");
+  });
+
+  it("a failed build changes no config table, and the next build drops what a killed build left behind", async () => {
+    const p = await shop();
+    await p.run();
+    const file = `${p.sqlDir}/marts/order_facts.sql`;
+    writeFileSync(file, readFileSync(file, "utf8").replace("  o.amount,", "  o.amount_typo,"));
+    const edited = LensConfig.parse({ metrics: { churn_days: 91 } });
+    await expect(p.run({ config: edited })).rejects.toBeInstanceOf(ModelBuildError);
+    expect(await read(p.warehouse, "select churn_days from config_metrics")).toEqual([{ churn_days: fixtureConfig.metrics.churn_days }]);
+
+    // A build killed between staging and publishing leaves committed staging tables; they are not models.
+    const w = await openWarehouse(p.warehouse);
+    await w.db.run("create table __lens_next_order_facts as select 1 as leftover");
+    w.close();
+    writeFileSync(file, readFileSync(file, "utf8").replace("o.amount_typo,", "o.amount,"));
+    // order_facts is back to the text it was built from; the TS model is handed the config, so it rebuilds.
+    expect(built(await p.run({ config: edited }))).toEqual(["customer_rank"]);
+    expect(await read(p.warehouse, "select table_name from duckdb_tables() where starts_with(table_name, '__lens_next_')")).toEqual([]);
+    expect(await read(p.warehouse, "select churn_days from config_metrics")).toEqual([{ churn_days: 91 }]);
   });
 
   it("a failing TS model names its file and the line that threw", async () => {

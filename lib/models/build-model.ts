@@ -20,27 +20,40 @@ export class ModelBuildError extends Error {
 /** Build one model into `db`, replacing whatever object has its name. Returns its row count (tables only). */
 export async function buildModel(db: DuckDBConnection, m: Model, config: LensConfig): Promise<number | undefined> {
   await dropObject(db, m.name);
+  return createModel(db, m, config, m.name, m.materialized === "view" ? "view" : "table");
+}
+
+/**
+ * Create model `m` as the object `name` (its own name, or a staging name while `lens build` runs) of the
+ * given kind; nothing of that name may exist. Returns the row count of a table, undefined for a view.
+ */
+export async function createModel(
+  db: DuckDBConnection,
+  m: Model,
+  config: LensConfig,
+  name: string,
+  kind: "table" | "view" | "temp view",
+): Promise<number | undefined> {
   if (m.kind === "ts") {
     try {
-      await m.ts!.build(db, { name: m.name, config });
+      await m.ts!.build(db, { name, model: m.name, config });
     } catch (error) {
       throw new ModelBuildError(m.name, m.file, stackLine(error, m.file), (error as Error).message);
     }
-    if ((await objectType(db, m.name)) === undefined) {
-      throw new ModelBuildError(m.name, m.file, undefined, `the TS model finished without creating table ${m.name}`);
+    if ((await objectType(db, name)) === undefined) {
+      throw new ModelBuildError(m.name, m.file, undefined, `the TS model finished without creating table ${name}`);
     }
   } else {
-    const kind = m.materialized === "view" ? "view" : "table";
     // The select follows on the same line, so DuckDB's "LINE n" is line n of the file.
     try {
-      await db.run(`create ${kind} "${m.name}" as ${m.sql}`);
+      await db.run(`create ${kind} "${name}" as ${m.sql}`);
     } catch (error) {
       const message = (error as Error).message;
       throw new ModelBuildError(m.name, m.file, errorLine(message, m.sql), message);
     }
   }
-  if (m.materialized === "view") return undefined;
-  const reader = await db.runAndReadAll(`select count(*) from "${m.name}"`);
+  if (kind !== "table") return undefined;
+  const reader = await db.runAndReadAll(`select count(*) from "${name}"`);
   return Number(reader.getRows()[0][0]);
 }
 
@@ -76,7 +89,7 @@ export async function objectType(db: DuckDBConnection, name: string): Promise<st
 }
 
 // A model can change from view to table (or back), and create-or-replace cannot switch kinds.
-async function dropObject(db: DuckDBConnection, name: string): Promise<void> {
+export async function dropObject(db: DuckDBConnection, name: string): Promise<void> {
   const t = await objectType(db, name);
   if (t === "VIEW") await db.run(`drop view "${name}"`);
   else if (t !== undefined) await db.run(`drop table "${name}"`);

@@ -59,10 +59,11 @@ export async function readProject(db: DuckDBConnection, sqlDir = "sql", options:
   return topologicalOrder(models);
 }
 
-/** Lower-case names of every table and view in `db`; `main` ones unqualified, others as schema.name. */
+/** Lower-case names of every table and view in `db` and of this connection's temporary ones; `main` ones unqualified, others as schema.name. */
 export async function existingTables(db: DuckDBConnection): Promise<Set<string>> {
   const reader = await db.runAndReadAll(
-    "select table_schema, table_name from information_schema.tables where table_catalog = current_database()",
+    // temp: lens build writes the config tables as temporary tables of its connection until it publishes.
+    "select table_schema, table_name from information_schema.tables where table_catalog in (current_database(), 'temp')",
   );
   return new Set(
     reader.getRows().map(([schema, name]) => {
@@ -74,7 +75,7 @@ export async function existingTables(db: DuckDBConnection): Promise<Set<string>>
 
 /**
  * Build every given model in order, unconditionally (tests and one-off builds; `lens build` adds
- * change detection, logs and the copy-and-swap). Errors name the model file and line.
+ * change detection, logs, and staging with one publishing transaction). Errors name the model file and line.
  */
 export async function buildModels(db: DuckDBConnection, models: Model[], config: LensConfig = LensConfig.parse({})): Promise<void> {
   for (const m of models) await buildModel(db, m, config);

@@ -5,13 +5,14 @@ import { dirname } from "node:path";
 import { writeConfigTables } from "../config/config-tables.ts";
 import { loadLensConfig, type LensConfig } from "../config/lens-config.ts";
 import { openWarehouse } from "../warehouse/open.ts";
-import { buildModel, ModelBuildError, objectType } from "./build-model.ts";
+import { ModelBuildError, objectType } from "./build-model.ts";
 import { modelHash, quoteTable, tableFingerprint } from "./fingerprint.ts";
 import { cachedFingerprints, saveFingerprints } from "./fingerprint-cache.ts";
 import { selectModels } from "./graph.ts";
 import { writeLineageTables } from "./lineage-tables.ts";
 import type { Model } from "./model.ts";
 import { existingTables, readProject } from "./project.ts";
+import { dropShadows, dropStagingTables, publishModel, stageModel } from "./staging.ts";
 import { appendBuildLog, ensureStateTables, newRunId, pruneModelState, readModelState, saveModelState, type BuildLogEntry } from "./state.ts";
 import { generateTypes, writeTypesFile } from "./types-gen.ts";
 
@@ -59,13 +60,14 @@ export interface BuildResult {
 }
 
 /**
- * `lens build`: build the warehouse at `warehousePath` from the models, in place and in one transaction,
- * so readers never see a half-built warehouse and a failure rolls everything back: the error names the
- * model file and line, and `<warehouse>.build-error.json` records it for the data-health page (the
- * warehouse itself is left exactly as it was, so the failure is logged there by the next good build).
+ * `lens build`: build the warehouse at `warehousePath` from the models, in place; the new models replace
+ * the old ones in one transaction at the end (see buildInto), so readers never see a half-built warehouse
+ * and a failure changes nothing: the error names the model file and line, and
+ * `<warehouse>.build-error.json` records it for the data-health page (the warehouse itself is left exactly
+ * as it was, so the failure is logged there by the next good build).
  *
- * An in-place transaction instead of a copy of the file: at l scale copying the 1.3 GB file was most of
- * a one-model rebuild, and DuckDB's rollback gives the same all-or-nothing guarantee.
+ * In place instead of on a copy of the file: at l scale copying the 1.3 GB file was most of a one-model
+ * rebuild.
  */
 export async function build(warehousePath: string, options: BuildOptions = {}): Promise<BuildResult> {
   const typesFile = options.typesFile === undefined ? "lib/warehouse/schema.ts" : options.typesFile;
@@ -86,16 +88,16 @@ export async function build(warehousePath: string, options: BuildOptions = {}): 
     // FSST (string compression) is the costliest analysis DuckDB runs when it writes a table: without it the
     // big intermediates write ~18 % faster at l for ~12 % more space (dictionary compression stays on).
     await w.db.run("set disabled_compression_methods = 'fsst'");
-    await w.db.run("begin transaction");
-    try {
-      if (previous) await recordFailure(w.db, previous);
-      result = await buildInto(w.db, { ...opts, knownFingerprints: known });
-      if (typesFile) types = await generateTypes(w.db, result.project);
-      await w.db.run("commit");
-    } catch (error) {
-      await w.db.run("rollback").catch(() => {});
-      throw error;
-    }
+    result = await buildInto(w.db, {
+      ...opts,
+      knownFingerprints: known,
+      beforePublish: previous ? (db) => recordFailure(db, previous) : undefined,
+      afterPublish: typesFile
+        ? async (db, project) => {
+            types = await generateTypes(db, project);
+          }
+        : undefined,
+    });
   } catch (error) {
     w.close();
     const e = error as Error;
@@ -152,46 +154,83 @@ async function recordFailure(db: DuckDBConnection, f: BuildFailure): Promise<voi
 }
 
 /**
- * Build into an open warehouse: write the config tables, then build each selected model whose hash
- * (file, contract, upstream, source data) differs from the one it was last built from. Throws
- * ModelBuildError at the first failing model.
+ * Build into an open warehouse (not inside a transaction): build each selected model whose hash (file,
+ * contract, upstream, source data) differs from the one it was last built from, then publish them all
+ * in one transaction. Until then the stored models, config tables and state stay exactly as they were,
+ * so a failure anywhere leaves the warehouse as it was. Throws ModelBuildError at the first failing model.
+ *
+ * Models are built into committed staging tables (see staging.ts) rather than inside the publishing
+ * transaction because DuckDB reads tables created in an open transaction with one thread.
  */
-export async function buildInto(db: DuckDBConnection, options: BuildOptions & KnownState = {}): Promise<BuildResult> {
+export async function buildInto(db: DuckDBConnection, options: BuildOptions & KnownState & PublishHook = {}): Promise<BuildResult> {
   const config = options.config ?? loadLensConfig();
   const log = options.log ?? (() => {});
   const runId = options.runId ?? newRunId();
-  await writeConfigTables(db, config);
   await ensureStateTables(db);
-  const plan = await planModels(db, { ...options, config }, options.knownFingerprints ?? new Map());
-  logWarnings(plan.project, log);
-  await dropRemovedModels(db, new Set(plan.project.map((m) => m.name)), log);
+  await dropStagingTables(db);
+  try {
+    // Models and the plan read the new config; the stored tables change only when the build is published.
+    await writeConfigTables(db, config, { temp: true });
+    const plan = await planModels(db, { ...options, config }, options.knownFingerprints ?? new Map());
+    logWarnings(plan.project, log);
 
-  const outcomes: ModelOutcome[] = [];
-  const logEntries: BuildLogEntry[] = [];
-  for (const { model: m, hash, label, reason } of plan.decisions) {
-    if (reason) {
-      outcomes.push({ model: m.name, file: m.file, status: "skipped", reason, duration_ms: 0, rows: null });
-      logEntries.push({ run_id: runId, model: m.name, status: "skipped", duration_ms: 0, rows: null, error: null });
-      log(`  skipped  ${label}  (${reason})`);
-      continue;
+    const outcomes: ModelOutcome[] = [];
+    const logEntries: BuildLogEntry[] = [];
+    const built: { model: Model; hash: string; duration_ms: number; rows: number | null }[] = [];
+    for (const { model: m, hash, label, reason } of plan.decisions) {
+      if (reason) {
+        outcomes.push({ model: m.name, file: m.file, status: "skipped", reason, duration_ms: 0, rows: null });
+        logEntries.push({ run_id: runId, model: m.name, status: "skipped", duration_ms: 0, rows: null, error: null });
+        log(`  skipped  ${label}  (${reason})`);
+        continue;
+      }
+      const started = performance.now();
+      let rows: number | undefined;
+      try {
+        rows = await stageModel(db, m, config);
+      } catch (error) {
+        log(`  FAILED   ${label}`.trimEnd());
+        throw error;
+      }
+      const duration_ms = Math.round(performance.now() - started);
+      built.push({ model: m, hash, duration_ms, rows: rows ?? null });
+      outcomes.push({ model: m.name, file: m.file, status: "built", duration_ms, rows: rows ?? null });
+      logEntries.push({ run_id: runId, model: m.name, status: "built", duration_ms, rows: rows ?? null, error: null });
+      log(`  built    ${label}  ${(duration_ms / 1000).toFixed(2)} s${rows === undefined ? "  (view)" : `  ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`}`);
     }
-    const started = performance.now();
-    let rows: number | undefined;
+
+    await dropShadows(db);
+    await db.run("begin transaction");
     try {
-      rows = await buildModel(db, m, config);
+      await options.beforePublish?.(db);
+      await writeConfigTables(db, config);
+      await dropRemovedModels(db, new Set(plan.project.map((m) => m.name)), log);
+      for (const b of built) {
+        await publishModel(db, b.model);
+        await saveModelState(db, { model: b.model.name, hash: b.hash, duration_ms: b.duration_ms, rows: b.rows });
+      }
+      await appendBuildLog(db, logEntries);
+      await writeLineageTables(db, plan.project);
+      await options.afterPublish?.(db, plan.project);
+      await db.run("commit");
     } catch (error) {
-      log(`  FAILED   ${label}`.trimEnd());
+      await db.run("rollback").catch(() => {});
       throw error;
     }
-    const duration_ms = Math.round(performance.now() - started);
-    await saveModelState(db, { model: m.name, hash, duration_ms, rows: rows ?? null });
-    outcomes.push({ model: m.name, file: m.file, status: "built", duration_ms, rows: rows ?? null });
-    logEntries.push({ run_id: runId, model: m.name, status: "built", duration_ms, rows: rows ?? null, error: null });
-    log(`  built    ${label}  ${(duration_ms / 1000).toFixed(2)} s${rows === undefined ? "  (view)" : `  ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`}`);
+    return { runId, models: outcomes, warnings: plan.warnings, project: plan.project, fingerprints: plan.sources };
+  } catch (error) {
+    await dropShadows(db).catch(() => {});
+    await dropStagingTables(db).catch(() => {});
+    throw error;
   }
-  await appendBuildLog(db, logEntries);
-  await writeLineageTables(db, plan.project);
-  return { runId, models: outcomes, warnings: plan.warnings, project: plan.project, fingerprints: plan.sources };
+}
+
+/** Work the caller adds to the transaction that publishes a build. */
+interface PublishHook {
+  /** First thing in the publishing transaction (lens build records the previous failed build here). */
+  beforePublish?: (db: DuckDBConnection) => Promise<void>;
+  /** Last thing before the commit, with the published models in place (lens build generates the types here). */
+  afterPublish?: (db: DuckDBConnection, project: Model[]) => Promise<void>;
 }
 
 /** What the caller already knows about this warehouse file. */

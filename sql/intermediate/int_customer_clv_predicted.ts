@@ -18,10 +18,10 @@ export default {
   dependsOn: ["int_customer_purchase_days", "stg_customers", "config_metrics", ...(hasAsOf ? ["int_as_of"] : [])],
   description:
     "Predicted CLV per customer (BG/NBD purchases, Gamma-Gamma spend, P(alive), discounted margin over clv_horizon_months), fitted per customer type; grain: customer; key: customer_id.",
-  async build(db, { name, config }) {
+  async build(db, { name, model, config }) {
     // Imported here, not above: every lens command reads this file for dependsOn, few of them build it.
     const { buildClvPredictions, clvSettings } = await import("../../lib/clv/build-predictions.ts");
     const summary = await buildClvPredictions(db, await clvSettings(db, config.metrics), name);
-    for (const warning of summary.warnings) process.stderr.write(`${name}: ${warning}\n`);
+    for (const warning of summary.warnings) process.stderr.write(`${model}: ${warning}\n`);
   },
 } satisfies TsModel;

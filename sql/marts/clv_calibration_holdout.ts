@@ -20,7 +20,7 @@ export default {
   dependsOn: ["int_customer_purchase_days", "stg_customers", "int_as_of"],
   description:
     "Calibration/holdout check of the BG/NBD model: predicted vs actual repeat purchase days in the 26 weeks before int_as_of, one row per calibration frequency bucket (0 … 6, 7+).",
-  async build(db, { name }) {
+  async build(db, { name, model }) {
     // Imported here, not above: every lens command reads this file for dependsOn, few of them build it.
     const [{ fitClv }, { queryOne }] = await Promise.all([import("../../lib/clv/fit.ts"), import("../../lib/warehouse/query.ts")]);
     await db.run(
@@ -34,7 +34,7 @@ export default {
     );
     const asOf = (await queryOne<{ d: string | null }>(db, "select cast(max(as_of_date) as varchar) as d from int_as_of"))?.d;
     if (!asOf) {
-      process.stderr.write(`${name}: int_as_of has no as-of date (no data loaded); the check is empty\n`);
+      process.stderr.write(`${model}: int_as_of has no as-of date (no data loaded); the check is empty\n`);
       return;
     }
     const calibrationEnd = new Date(Date.parse(`${asOf}T00:00:00Z`) - HOLDOUT_DAYS * 86_400_000).toISOString().slice(0, 10);
@@ -50,7 +50,7 @@ export default {
     }
     const holdout = report?.holdout;
     if (!report || !holdout) {
-      process.stderr.write(`${name}: no calibration/holdout check (${failures.join("; ")}); the table is empty\n`);
+      process.stderr.write(`${model}: no calibration/holdout check (${failures.join("; ")}); the table is empty\n`);
       return;
     }
     const finite = (v: number) => (Number.isFinite(v) ? v : null);

@@ -5,7 +5,7 @@ import { ModelBuildError } from "../../models/build-model.ts";
 import { build } from "../../models/run-build.ts";
 import { warehouseOption } from "../options.ts";
 
-/** `lens build`: rebuild the models that changed, in one transaction that commits only when all built. */
+/** `lens build`: rebuild the models that changed; they replace the stored ones together, only when all built. */
 export function register(program: Command): void {
   warehouseOption(
     program
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       .addHelpText(
         "after",
         "\nA model is rebuilt when its SQL, its contract, a model it reads or the data of a raw_*/config_* table it reads changed." +
-          "\nThe build runs in one transaction; a failing model rolls it back and leaves every table as it was." +
+          "\nNew models replace the old ones in one transaction once all have built; a failing model leaves every table as it was." +
           "\n\nExamples:\n  lens build\n  lens build --select customer_value+\n  lens build --full-refresh",
       ),
   ).action(async (opts: { select?: string[]; fullRefresh?: boolean; sqlDir: string; types: string | false; warehouse: string }) => {
