@@ -7,8 +7,8 @@ import type { Model } from "./model.ts";
 
 // Why staging instead of one transaction around the whole build: DuckDB scans a table created in the
 // still-open transaction with one thread (its row groups are transaction-local), so in a one-transaction
-// build every model that reads a model built before it ran on one core. A full build at l took 43 s that
-// way and 38.5 s with each table committed as it is built (docs/scaling.md, fifth pass).
+// build every model that reads a model built before it ran on one core. A full build at l took 44–47 s
+// that way and 38.5–41 s with each table committed as it is built (docs/scaling.md, fifth pass).
 
 /** Prefix of the committed tables a build writes before it swaps them in. */
 export const STAGING_PREFIX = "__lens_next_";
