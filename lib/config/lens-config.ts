@@ -71,7 +71,7 @@ export const LensConfig = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "4GB" or "512MiB"')
     .optional()
     .describe(
-      "Most memory DuckDB may use in lens load, build and test, e.g. \"4GB\"; past it joins, aggregates and sorts spill to disk. Default: DuckDB's own, 80 % of the machine's RAM. Measured at 30M orders: 4GB works as fast as no limit, 2GB is too little for the build (docs/scaling.md).",
+      "Most memory DuckDB may use in lens load, build and test, e.g. \"4GB\"; past it joins, aggregates and sorts spill to disk. Default: DuckDB's own, 80 % of the machine's RAM. Measured at 30M orders: 2GB and 4GB run as fast as no limit (docs/scaling.md).",
     ),
   metrics: MetricsConfig,
   models: ModelsConfig,

@@ -52,6 +52,17 @@ spend_before as (
   group by v.response_id
 ),
 
+-- The channel of the order each answer followed: the orders answered about, found by a semi join, so the
+-- join below holds those few instead of every order (at 30M orders that hash table no longer fit a 2 GB
+-- memory_limit beside the others).
+answered_orders as (
+  select
+    o.order_id,
+    o.channel
+  from orders as o
+  semi join valid as v on v.order_id = o.order_id
+),
+
 joined as (
   select
     v.response_id,
@@ -78,7 +89,7 @@ joined as (
   left join spend_before as sb on sb.response_id = v.response_id
   cross join config as cfg
   left join customers as c on c.customer_id = v.customer_id
-  left join orders as o on o.order_id = v.order_id
+  left join answered_orders as o on o.order_id = v.order_id
   left join tickets as t on t.ticket_id = v.ticket_id
 ),
 
