@@ -38,8 +38,8 @@ export async function stageModel(db: DuckDBConnection, m: Model, config: LensCon
     await db.run(`drop view if exists temp.main."${m.name}"`);
     return createModel(db, m, config, m.name, "temp view");
   }
+  // No staging table exists here: buildInto drops leftovers before the first model.
   const staged = stagingName(m.name);
-  await dropObject(db, staged);
   const rows = await createModel(db, m, config, staged, "table");
   await db.run(`create or replace temp view "${m.name}" as select * from ${await storedTable(db, staged)}`);
   return rows;
